@@ -1,0 +1,45 @@
+// Turns a Config into a running core: database opened (and migrated when asked), services wired.
+// Shared by the server, the CLI and the tests so all three run the same code.
+import path from 'node:path';
+import type { Config } from './config.ts';
+import { openDatabase, migrateToLatest, type DatabaseHandle } from './storage/db.ts';
+import { createServices, type Services } from './services/index.ts';
+import { cryptoRandom, systemClock, type Clock, type PasswordHasher, type Random } from './services/deps.ts';
+import { argon2idHasher } from './services/passwords.ts';
+
+export interface Core {
+  handle: DatabaseHandle;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  migrate: boolean;
+  clock?: Clock;
+  random?: Random;
+  passwords?: PasswordHasher;
+  poolSize?: number;
+}
+
+export async function openCore(config: Config, opts: CoreOptions): Promise<Core> {
+  const handle = openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: path.join(config.dataDir, 'parley.db'),
+    poolSize: opts.poolSize,
+  });
+  try {
+    if (opts.migrate) await migrateToLatest(handle.db);
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  const services = createServices({
+    db: handle.db,
+    dialect: handle.dialect,
+    clock: opts.clock ?? systemClock,
+    random: opts.random ?? cryptoRandom,
+    passwords: opts.passwords ?? argon2idHasher,
+    publicUrl: config.publicUrl,
+  });
+  return { handle, services, close: () => handle.close() };
+}

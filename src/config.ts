@@ -1,0 +1,88 @@
+// Typed configuration read once from the environment. Every variable has a working default;
+// every bad value is reported together so an operator fixes them in one go.
+import path from 'node:path';
+
+export interface Config {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  publicUrl: URL;
+  secretKeyFile: string;
+  smtpUrl: string | undefined;
+  mailFrom: string | undefined;
+  inboundSmtpPort: number | undefined;
+  /** Report submissions allowed per client IP per minute (form and API together). */
+  intakeRateLimit: number;
+  /** Login attempts allowed per client IP per 15 minutes. */
+  loginRateLimit: number;
+  logLevel: string;
+  /** Trust X-Forwarded-For from a reverse proxy (off unless set). */
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function intVar(env: Env, name: string, def: number | undefined, problems: string[], min = 0, max = 65535) {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return def;
+  }
+  return n;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const dataDir = path.resolve(env.PARLEY_DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must start with postgres:// or postgresql:// (leave it unset for SQLite)');
+  }
+  const port = intVar(env, 'PORT', 8080, problems) ?? 8080;
+  let publicUrl = new URL('http://localhost:8080');
+  const rawUrl = env.PARLEY_PUBLIC_URL || (env.PORT ? `http://localhost:${port}` : undefined);
+  if (rawUrl) {
+    try {
+      publicUrl = new URL(rawUrl);
+      if (!['http:', 'https:'].includes(publicUrl.protocol)) throw new Error('scheme');
+    } catch {
+      problems.push(`PARLEY_PUBLIC_URL must be an http(s) URL (got "${rawUrl}")`);
+    }
+  }
+  const smtpUrl = env.PARLEY_SMTP_URL || undefined;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('PARLEY_SMTP_URL must start with smtp:// or smtps://');
+  const config: Config = {
+    dataDir,
+    databaseUrl,
+    host: env.HOST || '127.0.0.1',
+    port,
+    publicUrl,
+    secretKeyFile: path.resolve(env.PARLEY_SECRET_KEY_FILE || path.join(dataDir, 'secret.key')),
+    smtpUrl,
+    mailFrom: env.PARLEY_MAIL_FROM || undefined,
+    inboundSmtpPort: intVar(env, 'PARLEY_INBOUND_SMTP_PORT', undefined, problems),
+    intakeRateLimit: intVar(env, 'PARLEY_INTAKE_RATE_LIMIT', 20, problems, 1, 10_000_000) ?? 20,
+    loginRateLimit: intVar(env, 'PARLEY_LOGIN_RATE_LIMIT', 10, problems, 1, 10_000_000) ?? 10,
+    logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: env.PARLEY_TRUST_PROXY === 'true' || env.PARLEY_TRUST_PROXY === '1',
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Origin and path joined into an absolute link for pages, mails and API answers. */
+export function publicLink(config: Pick<Config, 'publicUrl'>, pathname: string): string {
+  return new URL(pathname, config.publicUrl).toString();
+}

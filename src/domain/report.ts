@@ -1,0 +1,121 @@
+// A vulnerability report as a reporter submits it, and the rules every intake channel applies
+// (form, API, and later e-mail): required fields, lengths, contact and credit choices.
+import { ValidationError, type FieldError } from './errors.ts';
+
+export const CREDIT_PREFERENCES = ['name', 'handle', 'anonymous'] as const;
+export type CreditPreference = (typeof CREDIT_PREFERENCES)[number];
+
+export interface ReportInput {
+  title: string;
+  description: string;
+  stepsToReproduce: string;
+  impact: string;
+  affectedVersions: string;
+  suggestedFix: string | null;
+  reporterEmail: string | null;
+  creditPreference: CreditPreference;
+  /** The name or handle to credit; null when anonymous. */
+  creditName: string | null;
+}
+
+/** Field limits, in characters. Generous for real write-ups, small enough to keep pages fast. */
+export const REPORT_LIMITS = {
+  title: 200,
+  description: 50_000,
+  stepsToReproduce: 50_000,
+  impact: 20_000,
+  affectedVersions: 1_000,
+  suggestedFix: 20_000,
+  reporterEmail: 254,
+  creditName: 100,
+} as const;
+
+// A pragmatic address check (one @, a dot in the domain, no spaces): the mailbox itself is proven
+// only by mail reaching it, so stricter RFC 5322 parsing would reject real addresses for no gain.
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+export function isEmail(v: string): boolean {
+  return v.length <= REPORT_LIMITS.reporterEmail && EMAIL.test(v);
+}
+
+function text(raw: unknown): string {
+  if (typeof raw !== 'string') return '';
+  // Normalise line endings so the stored text is the same whichever channel it came by.
+  return raw.replace(/\r\n?/g, '\n').trim();
+}
+
+/** Validates raw input (strings from a form or JSON) into a ReportInput, or throws with every field error. */
+export function parseReportInput(raw: Record<string, unknown>): ReportInput {
+  const errors: FieldError[] = [];
+  const required = (field: keyof typeof REPORT_LIMITS, label: string, min = 1): string => {
+    const v = text(raw[field]);
+    if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string') {
+      errors.push({ field, message: `${label} must be text.` });
+    } else if (v.length < min) {
+      errors.push({ field, message: min > 1 ? `${label} needs at least ${min} characters.` : `${label} is required.` });
+    } else if (v.length > REPORT_LIMITS[field]) {
+      errors.push({ field, message: `${label} is too long (at most ${REPORT_LIMITS[field]} characters).` });
+    }
+    return v;
+  };
+  const optional = (field: keyof typeof REPORT_LIMITS, label: string): string | null => {
+    if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string') {
+      errors.push({ field, message: `${label} must be text.` });
+      return null;
+    }
+    const v = text(raw[field]);
+    if (v.length > REPORT_LIMITS[field]) {
+      errors.push({ field, message: `${label} is too long (at most ${REPORT_LIMITS[field]} characters).` });
+    }
+    return v === '' ? null : v;
+  };
+
+  const title = required('title', 'Title', 5);
+  const description = required('description', 'Description', 20);
+  const stepsToReproduce = required('stepsToReproduce', 'Steps to reproduce');
+  const impact = required('impact', 'Impact');
+  const affectedVersions = required('affectedVersions', 'Affected versions');
+  const suggestedFix = optional('suggestedFix', 'Suggested fix');
+  const reporterEmail = optional('reporterEmail', 'E-mail');
+  if (reporterEmail !== null && !isEmail(reporterEmail)) {
+    errors.push({ field: 'reporterEmail', message: 'This does not look like an e-mail address.' });
+  }
+  const pref = raw.creditPreference === undefined || raw.creditPreference === '' ? 'anonymous' : raw.creditPreference;
+  let creditPreference: CreditPreference = 'anonymous';
+  if (typeof pref === 'string' && (CREDIT_PREFERENCES as readonly string[]).includes(pref)) {
+    creditPreference = pref as CreditPreference;
+  } else {
+    errors.push({ field: 'creditPreference', message: 'Choose name, handle or anonymous.' });
+  }
+  let creditName = optional('creditName', 'Name or handle');
+  if (creditPreference === 'anonymous') creditName = null;
+  else if (!creditName) {
+    errors.push({ field: 'creditName', message: `Give the ${creditPreference} to credit, or choose anonymous.` });
+  }
+  if (errors.length) throw new ValidationError(errors, 'The report has errors; nothing was submitted.');
+  return {
+    title,
+    description,
+    stepsToReproduce,
+    impact,
+    affectedVersions,
+    suggestedFix,
+    reporterEmail: reporterEmail?.toLowerCase() ?? null,
+    creditPreference,
+    creditName,
+  };
+}
+
+export function formatCaseKey(projectKey: string, number: number): string {
+  return `${projectKey}-${number}`;
+}
+
+/** Splits "CONURE-12" into its project key and number, or null when it is not a case key. */
+export function parseCaseKey(key: string): { projectKey: string; number: number } | null {
+  const m = /^([A-Z][A-Z0-9]{1,15})-([1-9][0-9]{0,9})$/.exec(key);
+  if (!m) return null;
+  return { projectKey: m[1]!, number: Number(m[2]) };
+}
+
+export const PROJECT_KEY = /^[A-Z][A-Z0-9]{1,15}$/;
+export const PROJECT_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;

@@ -1,0 +1,111 @@
+// /api/v1 report routes: public intake, then reading, listing, messaging, transitions and updates.
+// Each handler parses, calls one service method and presents the answer.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { publicLink } from '../../../config.ts';
+import { IdParam, MessageCreate, ReportCreate, ReportCreated, ReportListQuery, ReportPatch, SlugParam, Transition, problemResponses } from '../schemas.ts';
+import { caseRef } from '../case-ref.ts';
+import { intakeRateLimit } from '../../plugins/rate-limits.ts';
+
+const CaseView = Type.Object({}, { additionalProperties: true, description: 'A case as the caller may see it (team or reporter view)' });
+const security = [{ bearer: [] }];
+
+export async function reportRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { services, config } = app.parley;
+
+  r.post(
+    '/api/v1/projects/:slug/reports',
+    {
+      config: { rateLimit: intakeRateLimit(config) },
+      schema: {
+        tags: ['reports'],
+        summary: 'Submit a vulnerability report (no account needed)',
+        params: SlugParam,
+        body: ReportCreate,
+        response: { 201: ReportCreated, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const created = await services.cases.submitReport(request.params.slug, request.body, 'api');
+      return reply.status(201).header('location', `/api/v1/reports/${created.id}`).send({
+        id: created.id,
+        key: created.key,
+        caseUrl: publicLink(config, created.casePath),
+        accessToken: created.accessToken,
+      });
+    },
+  );
+
+  r.get(
+    '/api/v1/reports',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'List the cases of your projects',
+        security,
+        querystring: ReportListQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })), total: Type.Integer() }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => services.cases.list(request.actor, request.query),
+  );
+
+  r.get(
+    '/api/v1/reports/:id',
+    { schema: { tags: ['reports'], summary: 'Read one case', security, params: IdParam, response: { 200: CaseView, ...problemResponses } } },
+    async (request) => services.cases.get(request.actor, caseRef(request.params.id)),
+  );
+
+  r.post(
+    '/api/v1/reports/:id/messages',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Reply to the reporter, write an internal note, or (as reporter) reply to the team',
+        security,
+        params: IdParam,
+        body: MessageCreate,
+        response: { 201: Type.Object({ id: Type.String(), visibility: Type.String() }), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const m = await services.cases.addMessage(request.actor, caseRef(request.params.id), request.body, 'api');
+      return reply.status(201).send(m);
+    },
+  );
+
+  r.post(
+    '/api/v1/reports/:id/transition',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Move a case to another state (team only)',
+        security,
+        params: IdParam,
+        body: Transition,
+        response: { 200: CaseView, ...problemResponses },
+      },
+    },
+    async (request) => services.cases.transition(request.actor, caseRef(request.params.id), request.body),
+  );
+
+  r.patch(
+    '/api/v1/reports/:id',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Change fields: team (title, severity, assigneeId, needsInfo) or reporter (contact, credit)',
+        security,
+        params: IdParam,
+        body: ReportPatch,
+        response: { 200: CaseView, ...problemResponses },
+      },
+    },
+    async (request) => services.cases.update(request.actor, caseRef(request.params.id), request.body),
+  );
+}

@@ -1,0 +1,98 @@
+// TypeBox schemas shared by the API routes and the OpenAPI document. They fix the shape of
+// requests (types, sizes); the services apply the rules (required fields, states, roles).
+import { Type, type TSchema } from 'typebox';
+import { CASE_STATES, RESOLUTIONS, SEVERITIES } from '../../domain/case-state.ts';
+import { CREDIT_PREFERENCES, REPORT_LIMITS } from '../../domain/report.ts';
+import { MESSAGE_MAX } from '../../services/case.service.ts';
+
+const str = (max: number, description?: string) => Type.String({ maxLength: max, ...(description ? { description } : {}) });
+const nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
+
+export const Problem = Type.Object(
+  {
+    type: Type.String({ description: 'Stable problem type, urn:parley:problem:<code>' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem' },
+);
+
+export const ReportCreate = Type.Object(
+  {
+    title: str(REPORT_LIMITS.title),
+    description: str(REPORT_LIMITS.description),
+    stepsToReproduce: str(REPORT_LIMITS.stepsToReproduce),
+    impact: str(REPORT_LIMITS.impact),
+    affectedVersions: str(REPORT_LIMITS.affectedVersions),
+    suggestedFix: Type.Optional(nullable(str(REPORT_LIMITS.suggestedFix))),
+    reporterEmail: Type.Optional(nullable(str(REPORT_LIMITS.reporterEmail, 'Where the team can reach you; optional'))),
+    creditPreference: Type.Optional(literals(CREDIT_PREFERENCES)),
+    creditName: Type.Optional(nullable(str(REPORT_LIMITS.creditName))),
+  },
+  { additionalProperties: false },
+);
+
+export const ReportCreated = Type.Object({
+  id: Type.String(),
+  key: Type.String(),
+  caseUrl: Type.String({ description: 'The reporter’s private case page; keep it secret' }),
+  accessToken: Type.String({ description: 'Bearer token for this case only; shown once' }),
+});
+
+export const MessageCreate = Type.Object(
+  { body: str(MESSAGE_MAX), internal: Type.Optional(Type.Boolean({ description: 'Team only: an internal note the reporter never sees' })) },
+  { additionalProperties: false },
+);
+
+export const Transition = Type.Object(
+  {
+    to: literals(CASE_STATES),
+    resolution: Type.Optional(literals(RESOLUTIONS)),
+    severity: Type.Optional(literals(SEVERITIES)),
+    duplicateOf: Type.Optional(str(40, 'Case key of the original, with resolution duplicate')),
+  },
+  { additionalProperties: false },
+);
+
+export const ReportPatch = Type.Object(
+  {
+    title: Type.Optional(str(REPORT_LIMITS.title)),
+    severity: Type.Optional(nullable(literals(SEVERITIES))),
+    assigneeId: Type.Optional(nullable(str(36))),
+    needsInfo: Type.Optional(Type.Boolean()),
+    reporterEmail: Type.Optional(nullable(str(REPORT_LIMITS.reporterEmail))),
+    creditPreference: Type.Optional(literals(CREDIT_PREFERENCES)),
+    creditName: Type.Optional(nullable(str(REPORT_LIMITS.creditName))),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ReportListQuery = Type.Object(
+  {
+    project: Type.Optional(str(64)),
+    state: Type.Optional(str(200, 'Comma-separated states, or "open"')),
+    order: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest')])),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const IdParam = Type.Object({ id: str(64, 'Opaque id or case key (e.g. CONURE-12)') });
+export const SlugParam = Type.Object({ slug: str(64) });
+
+/** Error answers every route documents. */
+export const problemResponses = {
+  400: Problem,
+  401: Problem,
+  404: Problem,
+  409: Problem,
+  413: Problem,
+  415: Problem,
+  422: Problem,
+  429: Problem,
+};

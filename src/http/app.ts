@@ -1,0 +1,115 @@
+// Builds the Fastify application: security headers, cookies and CSRF, rate limits, the actor,
+// the error handler, the API and the pages. `server.ts` listens; tests call `app.inject()`.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from '../config.ts';
+import type { Services } from '../services/index.ts';
+import { registerErrorHandling } from './plugins/problem.ts';
+import { registerActor, cookieSettings } from './plugins/actor.ts';
+import { registerInputGuard } from './plugins/input-guard.ts';
+import { loggerOptions } from './plugins/logging.ts';
+import { registerApi } from './api/index.ts';
+import { registerPages } from './pages/index.ts';
+import { isReachable } from '../storage/db.ts';
+
+export interface AppOptions {
+  config: Config;
+  services: Services;
+  /** Cookie-signing secret (from PARLEY_SECRET_KEY_FILE). */
+  secret: Buffer;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const assetsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
+export const BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const { config, services } = opts;
+  const app = Fastify({
+    logger: opts.logger ?? loggerOptions(config.logLevel),
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app);
+  const cookies = cookieSettings(config.publicUrl);
+  app.decorate('parley', { config, services, cookies });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+    },
+    // Case links carry the reporter's secret: never send them on as a Referer.
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: config.publicUrl.protocol === 'https:' ? { maxAge: 31536000, includeSubDomains: true } : false,
+  });
+  await app.register(cookie, { secret: opts.secret });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: cookies.secure && config.publicUrl.protocol === 'https:' ? '__Host-parley_csrf' : 'parley_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: cookies.secure, signed: true },
+    getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(formbody, { bodyLimit: BODY_LIMIT });
+  await app.register(rateLimit, { global: false });
+  await app.register(fastifyStatic, { root: assetsDir, prefix: '/assets/', maxAge: '1h', index: false });
+
+  // Private pages and answers must not be kept by browsers or proxies.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/assets/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+
+  registerActor(app, services.auth, cookies);
+  registerInputGuard(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Parley API', version: '1', description: 'Coordinated vulnerability disclosure. Errors are RFC 9457 problem+json.' },
+      servers: [{ url: config.publicUrl.origin }],
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (pat_…) or a reporter case token (rct_…)' } },
+      },
+    },
+    hideUntagged: true,
+  });
+
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
+    const ok = await isReachable(services.deps.db);
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable' });
+  });
+
+  await registerApi(app);
+  await registerPages(app);
+  app.get('/api/openapi.json', async () => app.swagger());
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    parley: { config: Config; services: Services; cookies: ReturnType<typeof cookieSettings> };
+  }
+}

@@ -1,0 +1,59 @@
+// The page frame: header with navigation, main content, footer. No inline script or style:
+// the CSP forbids both, and every page works without JavaScript.
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from '../render.ts';
+
+export function Layout(props: { ctx: Pick<PageContext, 'user' | 'csrf'>; title: string; children: ComponentChildren; wide?: boolean }) {
+  const { ctx } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>{`${props.title} · Parley`}</title>
+        <link rel="stylesheet" href="/assets/parley.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="site">
+          <nav aria-label="Main">
+            <a class="brand" href="/">
+              Parley
+            </a>
+            <ul>
+              {ctx.user ? (
+                <>
+                  <li>
+                    <a href="/inbox">Inbox</a>
+                  </li>
+                  <li class="who">{ctx.user.name}</li>
+                  <li>
+                    <form method="post" action="/logout" class="inline">
+                      <input type="hidden" name="_csrf" value={ctx.csrf} />
+                      <button type="submit" class="link">
+                        Sign out
+                      </button>
+                    </form>
+                  </li>
+                </>
+              ) : (
+                <li>
+                  <a href="/login">Team sign-in</a>
+                </li>
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" class={props.wide ? 'wide' : undefined}>
+          {props.children}
+        </main>
+        <footer class="site">
+          <p>Parley — coordinated vulnerability disclosure</p>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,107 @@
+// One error handler for the whole app. API paths answer RFC 9457 problem+json with a stable
+// `type` (urn:parley:problem:<code>); pages answer an HTML error page. 5xx details never leave
+// the server.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ValidationError, type FieldError } from '../../domain/errors.ts';
+import { renderErrorPage } from '../pages/error.page.tsx';
+import { redactUrl } from './logging.ts';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  'validation-error': 422,
+  'bad-request': 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'invalid-transition': 409,
+  'account-exists': 409,
+  'project-exists': 409,
+  'last-maintainer': 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'rate-limited': 429,
+  internal: 500,
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Authentication required',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export function problemType(code: string): string {
+  return `urn:parley:problem:${code}`;
+}
+
+export function isApiPath(url: string): boolean {
+  return url.startsWith('/api/') || url.startsWith('/v1/');
+}
+
+/** Maps anything thrown to a code and HTTP status, keeping only what is safe to tell a client. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof DomainError) {
+    const status = STATUS_BY_CODE[err.code] ?? (err.code.endsWith('conflict') ? 409 : 400);
+    const p: Problem = { type: problemType(err.code), title: TITLES[status] ?? 'Error', status, detail: err.message };
+    if (err instanceof ValidationError) p.errors = err.errors;
+    return p;
+  }
+  const fe = err as FastifyError & { validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }> };
+  if (fe && fe.validation) {
+    const errors = fe.validation.map((v) => ({
+      field: (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || String(v.params?.missingProperty ?? v.params?.additionalProperty ?? ''),
+      message: v.message ?? 'is not valid',
+    }));
+    return { type: problemType('bad-request'), title: TITLES[400]!, status: 400, detail: 'The request does not match the API schema.', errors };
+  }
+  const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    const code =
+      status === 413 ? 'payload-too-large' : status === 415 ? 'unsupported-media-type' : status === 429 ? 'rate-limited' : status === 404 ? 'not-found' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : 'bad-request';
+    // Fastify's own 4xx messages (bad JSON, body too large, CSRF) describe the client's request; they are safe.
+    return { type: problemType(code), title: TITLES[status] ?? 'Bad request', status, detail: fe.message };
+  }
+  return { type: problemType('internal'), title: TITLES[500]!, status: 500, detail: 'Something went wrong on our side. It has been logged.' };
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Problem) {
+  const body = { ...p, instance: redactUrl(request.url) };
+  return reply.status(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
+}
+
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err, request, reply) => {
+    const p = toProblem(err);
+    if (p.status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ status: p.status, code: p.type }, 'request refused');
+    if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
+    if (isApiPath(request.url)) return sendProblem(request, reply, p);
+    return reply
+      .status(p.status)
+      .type('text/html; charset=utf-8')
+      .send(renderErrorPage(request, p.status, p.title, p.status >= 500 ? p.detail! : (p.detail ?? p.title)));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const p: Problem = { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'There is nothing at this address.' };
+    if (isApiPath(request.url)) return sendProblem(request, reply, p);
+    return reply.status(404).type('text/html; charset=utf-8').send(renderErrorPage(request, 404, 'Not found', p.detail!));
+  });
+}

@@ -1,0 +1,33 @@
+// Listens and shuts down cleanly: on SIGTERM/SIGINT stop accepting, let in-flight requests finish,
+// then close the database.
+import type { Config } from '../config.ts';
+import { openCore } from '../bootstrap.ts';
+import { loadOrCreateSecretKey } from '../secret-key.ts';
+import { buildApp } from './app.ts';
+import { publicLink } from '../config.ts';
+
+export async function serve(config: Config): Promise<void> {
+  const secret = loadOrCreateSecretKey(config.secretKeyFile);
+  const core = await openCore(config, { migrate: true });
+  const app = await buildApp({ config, services: core.services, secret });
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info({ database: core.handle.describe, publicUrl: config.publicUrl.toString() }, 'Parley is serving');
+  const setupPath = await core.services.auth.issueSetupLinkIfNeeded();
+  if (setupPath) {
+    // The one place a secret link is logged on purpose: the operator needs it to create the first admin.
+    app.log.warn(`No admin exists yet. Open this one-time link to create the first admin: ${publicLink(config, setupPath)}`);
+  }
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await core.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}

@@ -1,0 +1,57 @@
+// Need-to-know rules in one place. A case is visible to its project's team (and instance admins)
+// and, through its secret token, to its reporter. Anything else answers "not found", so that the
+// existence of a case never leaks.
+import type { Kysely } from 'kysely';
+import { NotFoundError, ForbiddenError, UnauthenticatedError } from '../domain/errors.ts';
+import type { ProjectRole } from '../domain/roles.ts';
+import type { Database, CaseRow, ProjectRow } from '../storage/schema.ts';
+import * as projects from '../storage/repositories/project.repository.ts';
+import * as cases from '../storage/repositories/case.repository.ts';
+import type { Actor, UserIdentity } from './actor.ts';
+
+export type CaseAccess = { as: 'team'; role: ProjectRole | 'admin'; user: UserIdentity } | { as: 'reporter' };
+
+/** The actor's standing on a project: its role, 'admin' for instance admins, or undefined. */
+export async function projectRole(db: Kysely<Database>, actor: Actor, projectId: string): Promise<ProjectRole | 'admin' | undefined> {
+  if (actor.kind !== 'user') return undefined;
+  const role = await projects.findRole(db, projectId, actor.user.id);
+  if (role) return role;
+  return actor.user.isAdmin ? 'admin' : undefined;
+}
+
+export async function caseAccess(db: Kysely<Database>, actor: Actor, c: CaseRow): Promise<CaseAccess | undefined> {
+  if (actor.kind === 'reporter') return actor.caseId === c.id ? { as: 'reporter' } : undefined;
+  if (actor.kind !== 'user') return undefined;
+  const role = await projectRole(db, actor, c.project_id);
+  return role ? { as: 'team', role, user: actor.user } : undefined;
+}
+
+/** Loads a case by opaque id or key and the actor's access to it, or throws NotFound. */
+export async function loadCase(db: Kysely<Database>, actor: Actor, ref: { id?: string; key?: string }) {
+  if (actor.kind === 'anonymous') throw new NotFoundError('No such case.');
+  const c = ref.id ? await cases.findCaseById(db, ref.id) : ref.key ? await cases.findCaseByKey(db, ref.key) : undefined;
+  const access = c ? await caseAccess(db, actor, c) : undefined;
+  if (!c || !access) throw new NotFoundError('No such case.');
+  return { row: c, access };
+}
+
+export function requireUser(actor: Actor): UserIdentity {
+  if (actor.kind !== 'user') throw new UnauthenticatedError();
+  return actor.user;
+}
+
+export function requireAdmin(actor: Actor): UserIdentity {
+  const user = requireUser(actor);
+  if (!user.isAdmin) throw new ForbiddenError('Only an instance admin can do this.');
+  return user;
+}
+
+/** Maintainers of the project and instance admins manage a project's team and settings. */
+export async function requireMaintainer(db: Kysely<Database>, actor: Actor, project: ProjectRow): Promise<UserIdentity> {
+  const user = requireUser(actor);
+  const role = await projectRole(db, actor, project.id);
+  if (role === 'maintainer' || role === 'admin') return user;
+  // Team members learn they lack the role; everyone else does not learn that the settings exist.
+  if (role) throw new ForbiddenError('Only a maintainer of this project can do this.');
+  throw new NotFoundError('No such project.');
+}

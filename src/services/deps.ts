@@ -1,0 +1,46 @@
+// The side effects services need, passed in so unit tests can fake them (clock, randomness)
+// and integration tests use the real ones.
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import type { Dialect } from '../storage/db.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Random {
+  /** URL-safe random string carrying `bytes` bytes of entropy. */
+  token(bytes: number): string;
+  uuid(): string;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+export interface ServiceDeps {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  clock: Clock;
+  random: Random;
+  passwords: PasswordHasher;
+  publicUrl: URL;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export const cryptoRandom: Random = {
+  token: (bytes) => crypto.randomBytes(bytes).toString('base64url'),
+  uuid: () => crypto.randomUUID(),
+};
+
+/** Secrets (session ids, API and case tokens, one-time links) are stored only as this digest. */
+export function hashSecret(secret: string): string {
+  return crypto.createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function iso(d: Date): string {
+  return d.toISOString();
+}

@@ -1,0 +1,149 @@
+// What each audience may see of a case. Every field is listed by hand: a new column never reaches
+// a reporter or an API client until someone adds it here on purpose.
+import type { CaseRow, CaseEventRow, MessageRow, ProjectRow } from '../../storage/schema.ts';
+import { nextStates, type CaseState } from '../../domain/case-state.ts';
+
+export interface TimelineEntry {
+  id: number;
+  at: string;
+  type: string;
+  visibility: 'reporter' | 'internal';
+  actor: { kind: 'reporter' | 'user' | 'system'; name: string };
+  data: Record<string, unknown>;
+  message?: { id: string; body: string; visibility: 'reporter' | 'internal' } | undefined;
+}
+
+interface CaseCommon {
+  id: string;
+  key: string;
+  project: { slug: string; name: string };
+  title: string;
+  description: string;
+  stepsToReproduce: string;
+  impact: string;
+  affectedVersions: string;
+  suggestedFix: string | null;
+  state: CaseState;
+  resolution: string | null;
+  severity: string | null;
+  needsInfo: boolean;
+  credit: { preference: string; name: string | null };
+  createdAt: string;
+  updatedAt: string;
+  timeline: TimelineEntry[];
+}
+
+export interface ReporterCaseView extends CaseCommon {
+  audience: 'reporter';
+  reporterEmail: string | null;
+}
+
+export interface TeamCaseView extends CaseCommon {
+  audience: 'team';
+  reporterEmail: string | null;
+  channel: string;
+  assignee: { id: string; name: string } | null;
+  duplicateOf: string | null;
+  acknowledgedAt: string | null;
+  triagedAt: string | null;
+  fixedAt: string | null;
+  disclosedAt: string | null;
+  closedAt: string | null;
+  allowedTransitions: CaseState[];
+}
+
+function common(c: CaseRow, p: ProjectRow, timeline: TimelineEntry[]): CaseCommon {
+  return {
+    id: c.id,
+    key: c.key,
+    project: { slug: p.slug, name: p.name },
+    title: c.title,
+    description: c.description,
+    stepsToReproduce: c.steps_to_reproduce,
+    impact: c.impact,
+    affectedVersions: c.affected_versions,
+    suggestedFix: c.suggested_fix,
+    state: c.state as CaseState,
+    resolution: c.resolution,
+    severity: c.severity,
+    needsInfo: c.needs_info === 1,
+    credit: { preference: c.credit_preference, name: c.credit_name },
+    createdAt: c.created_at,
+    updatedAt: c.updated_at,
+    timeline,
+  };
+}
+
+export function buildTimeline(
+  events: CaseEventRow[],
+  messages: MessageRow[],
+  names: Map<string, string>,
+  audience: 'reporter' | 'team',
+): TimelineEntry[] {
+  const byId = new Map(messages.map((m) => [m.id, m]));
+  const out: TimelineEntry[] = [];
+  for (const e of events) {
+    if (audience === 'reporter' && e.visibility !== 'reporter') continue;
+    const m = e.message_id ? byId.get(e.message_id) : undefined;
+    if (e.message_id && (!m || (audience === 'reporter' && m.visibility !== 'reporter'))) continue;
+    const teamName = audience === 'reporter' ? 'Security team' : (names.get(e.actor_user_id ?? '') ?? 'Team member');
+    const name = e.actor_kind === 'reporter' ? 'Reporter' : e.actor_kind === 'system' ? 'Parley' : teamName;
+    let data: Record<string, unknown> = {};
+    try {
+      data = JSON.parse(e.data) as Record<string, unknown>;
+    } catch {
+      data = {};
+    }
+    if (audience === 'reporter') delete data.assignee;
+    out.push({
+      id: Number(e.id),
+      at: e.at,
+      type: e.type,
+      visibility: e.visibility,
+      actor: { kind: e.actor_kind, name },
+      data,
+      message: m ? { id: m.id, body: m.body, visibility: m.visibility } : undefined,
+    });
+  }
+  return out;
+}
+
+export function presentForReporter(c: CaseRow, p: ProjectRow, timeline: TimelineEntry[]): ReporterCaseView {
+  return { audience: 'reporter', ...common(c, p, timeline), reporterEmail: c.reporter_email };
+}
+
+export function presentForTeam(
+  c: CaseRow,
+  p: ProjectRow,
+  timeline: TimelineEntry[],
+  extra: { assigneeName: string | null; duplicateOfKey: string | null },
+): TeamCaseView {
+  return {
+    audience: 'team',
+    ...common(c, p, timeline),
+    reporterEmail: c.reporter_email,
+    channel: c.channel,
+    assignee: c.assignee_id ? { id: c.assignee_id, name: extra.assigneeName ?? 'Unknown' } : null,
+    duplicateOf: extra.duplicateOfKey,
+    acknowledgedAt: c.acknowledged_at,
+    triagedAt: c.triaged_at,
+    fixedAt: c.fixed_at,
+    disclosedAt: c.disclosed_at,
+    closedAt: c.closed_at,
+    allowedTransitions: [...nextStates(c.state as CaseState)],
+  };
+}
+
+export interface CaseSummary {
+  id: string;
+  key: string;
+  title: string;
+  state: string;
+  severity: string | null;
+  resolution: string | null;
+  needsInfo: boolean;
+  project: { slug: string; name: string };
+  assignee: { id: string; name: string } | null;
+  createdAt: string;
+  updatedAt: string;
+}

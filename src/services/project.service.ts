@@ -1,0 +1,173 @@
+// Projects and their teams: creation (instance admins), public listing, members and roles
+// (maintainers), and the projects a user works on.
+import { ValidationError, ConflictError, NotFoundError, type FieldError } from '../domain/errors.ts';
+import { PROJECT_KEY, PROJECT_SLUG, isEmail } from '../domain/report.ts';
+import { isProjectRole, type ProjectRole } from '../domain/roles.ts';
+import * as projects from '../storage/repositories/project.repository.ts';
+import * as users from '../storage/repositories/user.repository.ts';
+import type { ProjectRow } from '../storage/schema.ts';
+import { iso, type ServiceDeps } from './deps.ts';
+import type { Actor } from './actor.ts';
+import { requireAdmin, requireMaintainer, requireUser } from './access.ts';
+import type { AuthService } from './auth.service.ts';
+
+export interface ProjectInput {
+  slug: unknown;
+  name: unknown;
+  key?: unknown;
+  description?: unknown;
+}
+
+export interface PublicProject {
+  slug: string;
+  name: string;
+  key: string;
+  description: string;
+}
+
+export function presentProject(p: ProjectRow): PublicProject {
+  return { slug: p.slug, name: p.name, key: p.key, description: p.description };
+}
+
+/** Derives a case-key prefix from a slug: "kustomize-controller" → "KUSTOMIZE". */
+export function defaultKey(slug: string): string {
+  const k = slug.replace(/[^a-z0-9]/gi, '').toUpperCase().slice(0, 10);
+  return /^[A-Z]/.test(k) ? k : `P${k}`.slice(0, 10);
+}
+
+export class ProjectService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly auth: AuthService,
+  ) {}
+
+  /** Creates a project. The CLI passes `system: true`; in the UI only instance admins may. */
+  async create(actor: Actor | 'system', input: ProjectInput): Promise<PublicProject> {
+    if (actor !== 'system') requireAdmin(actor);
+    const errors: FieldError[] = [];
+    const slug = typeof input.slug === 'string' ? input.slug.trim().toLowerCase() : '';
+    if (!PROJECT_SLUG.test(slug)) errors.push({ field: 'slug', message: 'Use lower-case letters, digits and dashes (at most 64).' });
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (!name || name.length > 200) errors.push({ field: 'name', message: 'Enter a name (at most 200 characters).' });
+    const rawKey = typeof input.key === 'string' && input.key.trim() ? input.key.trim().toUpperCase() : defaultKey(slug);
+    if (!PROJECT_KEY.test(rawKey)) errors.push({ field: 'key', message: 'A key is 2–16 capital letters or digits, starting with a letter.' });
+    const description = typeof input.description === 'string' ? input.description.trim() : '';
+    if (description.length > 5000) errors.push({ field: 'description', message: 'At most 5,000 characters.' });
+    if (errors.length) throw new ValidationError(errors);
+    let key = rawKey;
+    const keyGiven = typeof input.key === 'string' && input.key.trim() !== '';
+    // A derived key that is taken gets a number (FLUX, FLUX2, …); a key the user chose is reported instead.
+    for (let n = 2; !keyGiven && n < 100; n++) {
+      const taken = await projects.findProjectByKey(this.deps.db, key);
+      if (!taken) break;
+      key = `${rawKey.slice(0, 14)}${n}`;
+    }
+    const clash = await projects.findProjectBySlugOrKey(this.deps.db, slug, key);
+    if (clash) {
+      const field = clash.slug === slug ? 'slug' : 'key';
+      throw new ValidationError([{ field, message: `Another project uses this ${field}.` }], `The ${field} is taken.`);
+    }
+    const row = { id: this.deps.random.uuid(), slug, name, key, description, last_case_number: 0, created_at: iso(this.deps.clock.now()) };
+    try {
+      await projects.insertProject(this.deps.db, row);
+    } catch (e) {
+      // A concurrent create with the same slug or key lost the race on the unique index.
+      if (await projects.findProjectBySlugOrKey(this.deps.db, slug, key)) throw new ConflictError('The slug or key is taken.', 'project-exists');
+      throw e;
+    }
+    if (actor !== 'system' && actor.kind === 'user') {
+      await projects.upsertMembership(this.deps.db, row.id, actor.user.id, 'maintainer', row.created_at);
+    }
+    return presentProject(row);
+  }
+
+  async listPublic(): Promise<PublicProject[]> {
+    return (await projects.listProjects(this.deps.db)).map(presentProject);
+  }
+
+  async getPublic(slug: string): Promise<PublicProject> {
+    const p = await projects.findProjectBySlug(this.deps.db, slug);
+    if (!p) throw new NotFoundError('No such project.');
+    return presentProject(p);
+  }
+
+  /** Projects the actor works on, with their role (admins see every project as 'admin' where not a member). */
+  async myProjects(actor: Actor): Promise<Array<PublicProject & { role: ProjectRole | 'admin' }>> {
+    const user = requireUser(actor);
+    const mine = await projects.listMembershipsOfUser(this.deps.db, user.id);
+    const result: Array<PublicProject & { role: ProjectRole | 'admin' }> = mine.map((m) => ({
+      slug: m.slug,
+      name: m.name,
+      key: m.key,
+      description: '',
+      role: m.role,
+    }));
+    if (user.isAdmin) {
+      const seen = new Set(result.map((r) => r.slug));
+      for (const p of await projects.listProjects(this.deps.db)) {
+        if (!seen.has(p.slug)) result.push({ ...presentProject(p), role: 'admin' });
+      }
+    }
+    return result;
+  }
+
+  private async project(slug: string): Promise<ProjectRow> {
+    const p = await projects.findProjectBySlug(this.deps.db, slug);
+    if (!p) throw new NotFoundError('No such project.');
+    return p;
+  }
+
+  async listMembers(actor: Actor, slug: string) {
+    const p = await this.project(slug);
+    await requireMaintainer(this.deps.db, actor, p);
+    const rows = await projects.listMembers(this.deps.db, p.id);
+    return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, role: r.role, activated: r.password_hash !== null }));
+  }
+
+  /**
+   * Adds a member by e-mail with a role (or changes their role). When no account exists one is made
+   * and its one-time activation path returned, for the maintainer to pass on until mail is set up.
+   */
+  async addMember(actor: Actor, slug: string, input: { email: unknown; name?: unknown; role: unknown }) {
+    const p = await this.project(slug);
+    await requireMaintainer(this.deps.db, actor, p);
+    const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
+    const errors: FieldError[] = [];
+    if (!isEmail(email)) errors.push({ field: 'email', message: 'Enter a valid e-mail address.' });
+    if (!isProjectRole(input.role)) errors.push({ field: 'role', message: 'Choose maintainer or responder.' });
+    if (errors.length) throw new ValidationError(errors);
+    let user = await users.findUserByEmail(this.deps.db, email);
+    let activationPath: string | null = null;
+    if (!user) {
+      const name = typeof input.name === 'string' && input.name.trim() ? input.name : email.split('@')[0]!;
+      const created = await this.auth.createInvitedUser(email, name);
+      activationPath = created.activationPath;
+      user = await users.findUserByEmail(this.deps.db, email);
+    }
+    const current = await projects.findRole(this.deps.db, p.id, user!.id);
+    if (current === 'maintainer' && input.role !== 'maintainer' && (await projects.countMaintainers(this.deps.db, p.id)) <= 1) {
+      throw new ConflictError('A project keeps at least one maintainer.', 'last-maintainer');
+    }
+    await projects.upsertMembership(this.deps.db, p.id, user!.id, input.role as ProjectRole, iso(this.deps.clock.now()));
+    return { userId: user!.id, email, role: input.role as ProjectRole, activationPath };
+  }
+
+  /** CLI: put an existing account on a project's team. */
+  async addMemberAsSystem(slug: string, email: string, role: ProjectRole): Promise<void> {
+    const p = await this.project(slug);
+    const user = await users.findUserByEmail(this.deps.db, email);
+    if (!user) throw new NotFoundError(`No account has the e-mail ${email}; create it first (parley admin create, or the team settings page).`);
+    await projects.upsertMembership(this.deps.db, p.id, user.id, role, iso(this.deps.clock.now()));
+  }
+
+  async removeMember(actor: Actor, slug: string, userId: string): Promise<void> {
+    const p = await this.project(slug);
+    await requireMaintainer(this.deps.db, actor, p);
+    const role = await projects.findRole(this.deps.db, p.id, userId);
+    if (!role) throw new NotFoundError('That person is not on this team.');
+    if (role === 'maintainer' && (await projects.countMaintainers(this.deps.db, p.id)) <= 1) {
+      throw new ConflictError('A project keeps at least one maintainer.', 'last-maintainer');
+    }
+    await projects.deleteMembership(this.deps.db, p.id, userId);
+  }
+}

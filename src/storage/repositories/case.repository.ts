@@ -1,0 +1,113 @@
+// Cases, their append-only timeline (case_events) and their message thread.
+import type { Kysely, Insertable } from 'kysely';
+import type {
+  Database,
+  CaseRow,
+  NewCaseRow,
+  CaseUpdate,
+  CaseEventRow,
+  CaseEventsTable,
+  MessageRow,
+  MessagesTable,
+} from '../schema.ts';
+
+type Db = Kysely<Database>;
+
+export async function insertCase(db: Db, row: NewCaseRow): Promise<void> {
+  await db.insertInto('cases').values(row).execute();
+}
+
+export async function findCaseById(db: Db, id: string): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findCaseByKey(db: Db, key: string): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
+export async function findCaseByTokenHash(db: Db, tokenHash: string): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('reporter_token_hash', '=', tokenHash).executeTakeFirst();
+}
+
+export async function updateCase(db: Db, id: string, patch: CaseUpdate): Promise<void> {
+  await db.updateTable('cases').set(patch).where('id', '=', id).execute();
+}
+
+export interface CaseListQuery {
+  /** Restrict to these projects; undefined means every project (instance admin). */
+  projectIds?: string[] | undefined;
+  states?: string[] | undefined;
+  order: 'newest' | 'oldest';
+  limit: number;
+  offset: number;
+}
+
+export async function listCases(db: Db, q: CaseListQuery) {
+  let query = db
+    .selectFrom('cases')
+    .innerJoin('projects', 'projects.id', 'cases.project_id')
+    .leftJoin('users as assignee', 'assignee.id', 'cases.assignee_id')
+    .select([
+      'cases.id',
+      'cases.key',
+      'cases.title',
+      'cases.state',
+      'cases.severity',
+      'cases.resolution',
+      'cases.needs_info',
+      'cases.created_at',
+      'cases.updated_at',
+      'cases.assignee_id',
+      'assignee.name as assignee_name',
+      'projects.slug as project_slug',
+      'projects.name as project_name',
+    ]);
+  if (q.projectIds) {
+    if (q.projectIds.length === 0) return [];
+    query = query.where('cases.project_id', 'in', q.projectIds);
+  }
+  if (q.states && q.states.length) query = query.where('cases.state', 'in', q.states);
+  const dir = q.order === 'newest' ? 'desc' : 'asc';
+  return query.orderBy('cases.created_at', dir).orderBy('cases.number', dir).limit(q.limit).offset(q.offset).execute();
+}
+
+export async function countCases(db: Db, q: Omit<CaseListQuery, 'order' | 'limit' | 'offset'>): Promise<number> {
+  if (q.projectIds && q.projectIds.length === 0) return 0;
+  let query = db.selectFrom('cases').select((eb) => eb.fn.countAll<number | string>().as('n'));
+  if (q.projectIds) query = query.where('cases.project_id', 'in', q.projectIds);
+  if (q.states && q.states.length) query = query.where('cases.state', 'in', q.states);
+  const r = await query.executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+// Timeline
+
+export async function insertEvent(db: Db, row: Insertable<CaseEventsTable>): Promise<void> {
+  await db.insertInto('case_events').values(row).execute();
+}
+
+export async function listEvents(db: Db, caseId: string, visibility?: 'reporter'): Promise<CaseEventRow[]> {
+  let q = db.selectFrom('case_events').selectAll().where('case_id', '=', caseId);
+  if (visibility) q = q.where('visibility', '=', visibility);
+  return q.orderBy('id', 'asc').execute();
+}
+
+// Messages
+
+export async function insertMessage(db: Db, row: Insertable<MessagesTable>): Promise<void> {
+  await db.insertInto('messages').values(row).execute();
+}
+
+export async function listMessages(db: Db, caseId: string, visibility?: 'reporter'): Promise<MessageRow[]> {
+  let q = db.selectFrom('messages').selectAll().where('case_id', '=', caseId);
+  if (visibility) q = q.where('visibility', '=', visibility);
+  return q.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+}
+
+/** Display names of the given users, for timelines and message authors. */
+export async function userNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', unique).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

@@ -1,0 +1,54 @@
+// Builds a real Parley app (real database, real argon2id, real services) for app.inject() tests.
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { createServices, type Services } from '../../src/services/index.ts';
+import { cryptoRandom, systemClock, type Clock } from '../../src/services/deps.ts';
+import { argon2idHasher } from '../../src/services/passwords.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+import type { Dialect } from '../../src/storage/db.ts';
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  config: Config;
+  tdb: TestDatabase;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(
+  dialect: Dialect,
+  opts: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
+  const tdb = await createTestDatabase(dialect);
+  const config = loadConfig({
+    PARLEY_DATA_DIR: tdb.dataDir,
+    PARLEY_PUBLIC_URL: 'http://localhost:8080',
+    LOG_LEVEL: 'silent',
+    PARLEY_INTAKE_RATE_LIMIT: '1000',
+    PARLEY_LOGIN_RATE_LIMIT: '1000',
+    ...(tdb.databaseUrl ? { DATABASE_URL: tdb.databaseUrl } : {}),
+    ...opts.env,
+  });
+  const services = createServices({
+    db: tdb.handle.db,
+    dialect,
+    clock: opts.clock ?? systemClock,
+    random: cryptoRandom,
+    passwords: argon2idHasher,
+    publicUrl: config.publicUrl,
+  });
+  const app = await buildApp({ config, services, secret: crypto.randomBytes(32), logger: false });
+  await app.ready();
+  return {
+    app,
+    services,
+    config,
+    tdb,
+    async close() {
+      await app.close();
+      await tdb.drop();
+    },
+  };
+}
