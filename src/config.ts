@@ -32,7 +32,8 @@ type Env = Record<string, string | undefined>;
 function intVar(env: Env, name: string, def: number | undefined, problems: string[], min = 0, max = 65535) {
   const raw = env[name];
   if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
+  // Digits only: Number() would read " " as 0 (a random port), and "1e3" or "0x50" as numbers.
+  const n = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
     return def;

@@ -15,9 +15,9 @@ export const PERSONAL_TOKEN_PREFIX = 'pat_';
 export const CASE_TOKEN_PREFIX = 'rct_';
 
 export interface AccountInput {
-  email: unknown;
-  name: unknown;
-  password: unknown;
+  email?: unknown;
+  name?: unknown;
+  password?: unknown;
 }
 
 function checkPassword(password: unknown, errors: FieldError[]): string {

@@ -138,6 +138,14 @@ export class CaseService {
     });
   }
 
+  /** Team members a case can be assigned to. Team only. */
+  async assignableMembers(actor: Actor, ref: { id?: string; key?: string }): Promise<Array<{ id: string; name: string; role: string }>> {
+    const { row, access } = await loadCase(this.deps.db, actor, ref);
+    if (access.as !== 'team') throw new ForbiddenError('Only the security team assigns cases.');
+    const members = await projects.listMembers(this.deps.db, row.project_id);
+    return members.map((m) => ({ id: m.id, name: m.name, role: m.role }));
+  }
+
   /** The inbox: cases of the user's projects (every project for instance admins). */
   async list(actor: Actor, f: CaseListFilter): Promise<{ items: CaseSummary[]; total: number }> {
     const user = requireUser(actor);

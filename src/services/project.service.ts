@@ -8,12 +8,12 @@ import * as users from '../storage/repositories/user.repository.ts';
 import type { ProjectRow } from '../storage/schema.ts';
 import { iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
-import { requireAdmin, requireMaintainer, requireUser } from './access.ts';
+import { projectRole, requireAdmin, requireMaintainer, requireUser } from './access.ts';
 import type { AuthService } from './auth.service.ts';
 
 export interface ProjectInput {
-  slug: unknown;
-  name: unknown;
+  slug?: unknown;
+  name?: unknown;
   key?: unknown;
   description?: unknown;
 }
@@ -117,6 +117,15 @@ export class ProjectService {
     return p;
   }
 
+  /** Whether the actor may manage the project's team and settings (maintainer or instance admin). */
+  async canManage(actor: Actor, slug: string): Promise<boolean> {
+    if (actor.kind !== 'user') return false;
+    const p = await projects.findProjectBySlug(this.deps.db, slug);
+    if (!p) return false;
+    const role = await projectRole(this.deps.db, actor, p.id);
+    return role === 'maintainer' || role === 'admin';
+  }
+
   async listMembers(actor: Actor, slug: string) {
     const p = await this.project(slug);
     await requireMaintainer(this.deps.db, actor, p);
@@ -128,7 +137,7 @@ export class ProjectService {
    * Adds a member by e-mail with a role (or changes their role). When no account exists one is made
    * and its one-time activation path returned, for the maintainer to pass on until mail is set up.
    */
-  async addMember(actor: Actor, slug: string, input: { email: unknown; name?: unknown; role: unknown }) {
+  async addMember(actor: Actor, slug: string, input: { email?: unknown; name?: unknown; role?: unknown }) {
     const p = await this.project(slug);
     await requireMaintainer(this.deps.db, actor, p);
     const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';

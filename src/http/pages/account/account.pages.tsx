@@ -1,0 +1,70 @@
+// Sign-in, first-admin setup and account activation pages.
+import type { FieldError } from '../../../domain/errors.ts';
+import type { PageContext } from '../render.ts';
+import { Layout } from '../components/layout.tsx';
+import { Csrf, ErrorSummary, TextField, type Values } from '../components/form.tsx';
+import { PASSWORD_MIN } from '../../../services/passwords.ts';
+
+export function LoginPage(props: { ctx: PageContext; next: string; values?: Values; message?: string }) {
+  return (
+    <Layout ctx={props.ctx} title="Team sign-in">
+      <section class="card narrow">
+        <h1>Team sign-in</h1>
+        <p class="muted">For security teams. Reporters need no account: use your private report link.</p>
+        <ErrorSummary message={props.message} />
+        <form method="post" action="/login">
+          <Csrf token={props.ctx.csrf} />
+          <input type="hidden" name="next" value={props.next} />
+          <TextField name="email" type="email" label="E-mail" required autocomplete="username" values={props.values} />
+          <TextField name="password" type="password" label="Password" required autocomplete="current-password" />
+          <div class="actions">
+            <button type="submit">Sign in</button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function SetupPage(props: { ctx: PageContext; token: string; values?: Values; errors?: FieldError[] }) {
+  return (
+    <Layout ctx={props.ctx} title="Create the first admin">
+      <section class="card narrow">
+        <p class="eyebrow">First run</p>
+        <h1>Create the first admin</h1>
+        <p class="muted">This one-time link works once, and only until an admin exists.</p>
+        <ErrorSummary errors={props.errors} />
+        <form method="post" action={`/setup/${props.token}`}>
+          <Csrf token={props.ctx.csrf} />
+          <TextField name="name" label="Your name" required autocomplete="name" values={props.values} errors={props.errors} />
+          <TextField name="email" type="email" label="E-mail" required autocomplete="username" values={props.values} errors={props.errors} />
+          <TextField name="password" type="password" label="Password" hint={`At least ${PASSWORD_MIN} characters.`} required autocomplete="new-password" errors={props.errors} />
+          <div class="actions">
+            <button type="submit">Create admin and sign in</button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}
+
+export function ActivatePage(props: { ctx: PageContext; token: string; email: string; errors?: FieldError[] }) {
+  return (
+    <Layout ctx={props.ctx} title="Activate your account">
+      <section class="card narrow">
+        <h1>Activate your account</h1>
+        <p>
+          Choose a password for <strong>{props.email}</strong>.
+        </p>
+        <ErrorSummary errors={props.errors} />
+        <form method="post" action={`/activate/${props.token}`}>
+          <Csrf token={props.ctx.csrf} />
+          <TextField name="password" type="password" label="Password" hint={`At least ${PASSWORD_MIN} characters.`} required autocomplete="new-password" errors={props.errors} />
+          <div class="actions">
+            <button type="submit">Activate and sign in</button>
+          </div>
+        </form>
+      </section>
+    </Layout>
+  );
+}

@@ -1,0 +1,89 @@
+// Public pages for reporters: start page, project page, report form, and the private case page.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../../domain/errors.ts';
+import { sendPage, pageContext } from '../render.ts';
+import { formValues } from '../components/form.tsx';
+import { csrfValid, CSRF_RETRY } from '../csrf.ts';
+import { intakeRateLimit } from '../../plugins/rate-limits.ts';
+import { HomePage } from './home.page.tsx';
+import { ProjectPage } from './project.page.tsx';
+import { ReportFormPage } from './report-form.page.tsx';
+import { ReporterCasePage } from './reporter-case.page.tsx';
+import type { ReporterCaseView } from '../../../services/presenters/case.presenter.ts';
+import { NotFoundError } from '../../../domain/errors.ts';
+
+type SlugReq = FastifyRequest<{ Params: { slug: string } }>;
+type TokenReq = FastifyRequest<{ Params: { token: string } }>;
+
+const FLASH = 'parley_submitted';
+
+export async function publicPages(app: FastifyInstance) {
+  const { services, config, cookies } = app.parley;
+
+  app.get('/', async (request, reply) => {
+    const projects = await services.projects.listPublic();
+    return sendPage(reply, <HomePage ctx={pageContext(request, reply)} projects={projects} />);
+  });
+
+  app.get('/p/:slug', async (request: SlugReq, reply) => {
+    const project = await services.projects.getPublic(request.params.slug);
+    const canManage = await services.projects.canManage(request.actor, project.slug);
+    return sendPage(reply, <ProjectPage ctx={pageContext(request, reply)} project={project} canManage={canManage} />);
+  });
+
+  app.get('/p/:slug/report', async (request: SlugReq, reply) => {
+    const project = await services.projects.getPublic(request.params.slug);
+    return sendPage(reply, <ReportFormPage ctx={pageContext(request, reply)} project={project} />);
+  });
+
+  app.post('/p/:slug/report', { config: { rateLimit: intakeRateLimit(config) } }, async (request: SlugReq, reply) => {
+    const project = await services.projects.getPublic(request.params.slug);
+    const values = formValues(request.body);
+    const again = (status: number, errors?: ValidationError['errors'], message?: string) =>
+      sendPage(reply, <ReportFormPage ctx={pageContext(request, reply)} project={project} values={values} errors={errors} message={message} />, status);
+    if (!(await csrfValid(request, reply))) return again(403, undefined, CSRF_RETRY);
+    try {
+      const created = await services.cases.submitReport(project.slug, values, 'web');
+      reply.setCookie(FLASH, '1', { path: '/c/', httpOnly: true, sameSite: 'lax', secure: cookies.secure, maxAge: 120 });
+      return reply.redirect(created.casePath, 303);
+    } catch (e) {
+      if (e instanceof ValidationError) return again(422, e.errors, e.message);
+      throw e;
+    }
+  });
+
+  async function reporterView(request: TokenReq): Promise<ReporterCaseView> {
+    const actor = await services.auth.resolveCaseToken(request.params.token);
+    if (!actor) throw new NotFoundError('This private link does not lead to a report. Check that you copied all of it.');
+    return (await services.cases.get(actor, { id: actor.kind === 'reporter' ? actor.caseId : '' })) as ReporterCaseView;
+  }
+
+  const showCase = async (request: TokenReq, reply: FastifyReply, extra: { values?: Record<string, string | undefined>; errors?: ValidationError['errors'] } = {}, status = 200) => {
+    const view = await reporterView(request);
+    const justSubmitted = request.cookies[FLASH] === '1';
+    if (justSubmitted) reply.clearCookie(FLASH, { path: '/c/' });
+    return sendPage(
+      reply,
+      <ReporterCasePage ctx={pageContext(request, reply)} view={view} token={request.params.token} justSubmitted={justSubmitted} {...extra} />,
+      status,
+    );
+  };
+
+  app.get('/c/:token', async (request: TokenReq, reply) => showCase(request, reply));
+
+  app.post('/c/:token/messages', async (request: TokenReq, reply) => {
+    const values = formValues(request.body);
+    if (!(await csrfValid(request, reply))) {
+      return showCase(request, reply, { values, errors: [{ field: 'body', message: CSRF_RETRY }] }, 403);
+    }
+    const actor = await services.auth.resolveCaseToken(request.params.token);
+    if (!actor) throw new NotFoundError('This private link does not lead to a report.');
+    try {
+      await services.cases.addMessage(actor, { id: actor.kind === 'reporter' ? actor.caseId : '' }, { body: values.body }, 'web');
+    } catch (e) {
+      if (e instanceof ValidationError) return showCase(request, reply, { values, errors: e.errors }, 422);
+      throw e;
+    }
+    return reply.redirect(`/c/${request.params.token}#reply`, 303);
+  });
+}

@@ -1,0 +1,109 @@
+// The team's case page: everything about one case, its full timeline (internal entries marked),
+// and the controls to move it along.
+import type { TeamCaseView } from '../../../services/presenters/case.presenter.ts';
+import type { PageContext } from '../render.ts';
+import { Layout } from '../components/layout.tsx';
+import { ErrorSummary } from '../components/form.tsx';
+import { SeverityBadge, StateBadge, Timeline, When } from '../components/case-bits.tsx';
+import { DetailsForm, MessageForms, TransitionForms } from './case-actions.tsx';
+import type { FieldError } from '../../../domain/errors.ts';
+
+function Section(props: { title: string; text: string | null }) {
+  if (!props.text) return null;
+  return (
+    <>
+      <h3>{props.title}</h3>
+      <div class="prose">{props.text}</div>
+    </>
+  );
+}
+
+export function CasePage(props: {
+  ctx: PageContext;
+  view: TeamCaseView;
+  members: Array<{ id: string; name: string }>;
+  error?: { message: string; errors?: FieldError[] | undefined };
+  values?: { body?: string; note?: string };
+}) {
+  const { view, ctx } = props;
+  return (
+    <Layout ctx={ctx} title={`${view.key}: ${view.title}`} wide>
+      <p class="eyebrow">
+        <a href={`/inbox?project=${view.project.slug}`}>{view.project.name}</a> · {view.key}
+      </p>
+      <h1>{view.title}</h1>
+      <p>
+        <StateBadge state={view.state} resolution={view.resolution} /> <SeverityBadge severity={view.severity} />{' '}
+        {view.needsInfo ? <span class="badge needs-info">Waiting for the reporter</span> : null}
+      </p>
+      {props.error ? <ErrorSummary message={props.error.message} errors={props.error.errors} /> : null}
+      <div class="split">
+        <div>
+          <section class="card">
+            <h2>Report</h2>
+            <Section title="Description" text={view.description} />
+            <Section title="Steps to reproduce" text={view.stepsToReproduce} />
+            <Section title="Impact" text={view.impact} />
+            <Section title="Affected versions" text={view.affectedVersions} />
+            <Section title="Suggested fix" text={view.suggestedFix} />
+          </section>
+          <section class="card" id="timeline">
+            <h2>Timeline</h2>
+            <Timeline entries={view.timeline} />
+          </section>
+          <section class="card">
+            <h2>Write</h2>
+            <MessageForms view={view} csrf={ctx.csrf} values={props.values} />
+          </section>
+        </div>
+        <aside>
+          <section class="card">
+            <h2>Move this case</h2>
+            <TransitionForms view={view} csrf={ctx.csrf} />
+          </section>
+          <section class="card">
+            <h2>Facts</h2>
+            <dl class="facts">
+              <dt>Received</dt>
+              <dd>
+                <When at={view.createdAt} /> via {view.channel}
+              </dd>
+              {view.acknowledgedAt ? (
+                <>
+                  <dt>Acknowledged</dt>
+                  <dd>
+                    <When at={view.acknowledgedAt} />
+                  </dd>
+                </>
+              ) : null}
+              {view.triagedAt ? (
+                <>
+                  <dt>Triaged</dt>
+                  <dd>
+                    <When at={view.triagedAt} />
+                  </dd>
+                </>
+              ) : null}
+              <dt>Reporter</dt>
+              <dd>{view.reporterEmail ?? 'anonymous (link only)'}</dd>
+              <dt>Credit</dt>
+              <dd>{view.credit.preference === 'anonymous' ? 'anonymous' : `${view.credit.name} (${view.credit.preference})`}</dd>
+              {view.duplicateOf ? (
+                <>
+                  <dt>Duplicate of</dt>
+                  <dd>
+                    <a href={`/cases/${view.duplicateOf}`}>{view.duplicateOf}</a>
+                  </dd>
+                </>
+              ) : null}
+            </dl>
+          </section>
+          <section class="card">
+            <h2>Details</h2>
+            <DetailsForm view={view} csrf={ctx.csrf} members={props.members} />
+          </section>
+        </aside>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,140 @@
+// The team inbox: cases of the user's projects, filterable by project and state, newest or oldest first.
+import { CASE_STATES } from '../../../domain/case-state.ts';
+import type { CaseSummary } from '../../../services/presenters/case.presenter.ts';
+import type { PageContext } from '../render.ts';
+import { Layout } from '../components/layout.tsx';
+import { SeverityBadge, StateBadge, When, stateLabel } from '../components/case-bits.tsx';
+
+export interface InboxFilter {
+  project: string;
+  state: string;
+  order: 'newest' | 'oldest';
+  page: number;
+}
+
+export const INBOX_PAGE_SIZE = 50;
+
+function link(f: InboxFilter, page: number) {
+  const q = new URLSearchParams({ project: f.project, state: f.state, order: f.order, page: String(page) });
+  return `/inbox?${q}`;
+}
+
+export function InboxPage(props: {
+  ctx: PageContext;
+  filter: InboxFilter;
+  projects: Array<{ slug: string; name: string; role: string }>;
+  items: CaseSummary[];
+  total: number;
+  isAdmin: boolean;
+}) {
+  const { filter: f, items, total } = props;
+  const first = (f.page - 1) * INBOX_PAGE_SIZE;
+  return (
+    <Layout ctx={props.ctx} title="Inbox" wide>
+      <h1>Inbox</h1>
+      {props.projects.length === 0 ? (
+        <div class="alert warn">
+          You are not on any project’s team yet. {props.isAdmin ? <a href="/projects/new">Create a project</a> : 'Ask a maintainer to add you.'}
+        </div>
+      ) : null}
+      <form method="get" action="/inbox" class="filters card">
+        <label>
+          Project
+          <select name="project">
+            <option value="">All my projects</option>
+            {props.projects.map((p) => (
+              <option key={p.slug} value={p.slug} selected={f.project === p.slug}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          State
+          <select name="state">
+            <option value="open" selected={f.state === 'open'}>
+              Open
+            </option>
+            <option value="" selected={f.state === ''}>
+              All
+            </option>
+            {CASE_STATES.map((s) => (
+              <option key={s} value={s} selected={f.state === s}>
+                {stateLabel(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Order
+          <select name="order">
+            <option value="newest" selected={f.order === 'newest'}>
+              Newest first
+            </option>
+            <option value="oldest" selected={f.order === 'oldest'}>
+              Oldest first
+            </option>
+          </select>
+        </label>
+        <button type="submit" class="secondary">
+          Filter
+        </button>
+        {props.isAdmin ? (
+          <a href="/projects/new" class="button secondary">
+            New project
+          </a>
+        ) : null}
+      </form>
+      <p class="muted">
+        {total === 0 ? 'No cases match.' : `Showing ${first + 1}–${first + items.length} of ${total}.`}
+      </p>
+      {items.length ? (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Case</th>
+                <th scope="col">Title</th>
+                <th scope="col">State</th>
+                <th scope="col">Severity</th>
+                <th scope="col" class="opt">
+                  Assignee
+                </th>
+                <th scope="col" class="opt">
+                  Received
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <a href={`/cases/${c.key}`}>{c.key}</a>
+                  </td>
+                  <td>
+                    <a href={`/cases/${c.key}`}>{c.title}</a>
+                    <div class="hint">{c.project.name}</div>
+                  </td>
+                  <td>
+                    <StateBadge state={c.state} resolution={c.resolution} /> {c.needsInfo ? <span class="badge needs-info">Needs info</span> : null}
+                  </td>
+                  <td>
+                    <SeverityBadge severity={c.severity} />
+                  </td>
+                  <td class="opt">{c.assignee?.name ?? '—'}</td>
+                  <td class="opt">
+                    <When at={c.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <nav class="pager" aria-label="Pages">
+        {f.page > 1 ? <a href={link(f, f.page - 1)}>← Previous</a> : <span />}
+        {first + items.length < total ? <a href={link(f, f.page + 1)}>Next →</a> : <span />}
+      </nav>
+    </Layout>
+  );
+}

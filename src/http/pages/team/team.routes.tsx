@@ -1,0 +1,120 @@
+// Team pages: the inbox and the case page with its actions. Each action posts a small form,
+// calls one service method and sends the browser back to the case (POST → 303 → GET).
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError, ConflictError, ForbiddenError } from '../../../domain/errors.ts';
+import type { TeamCaseView } from '../../../services/presenters/case.presenter.ts';
+import { sendPage, pageContext } from '../render.ts';
+import { formValues } from '../components/form.tsx';
+import { csrfGuard } from '../csrf.ts';
+import { requireSignIn } from './guard.ts';
+import { InboxPage, INBOX_PAGE_SIZE, type InboxFilter } from './inbox.page.tsx';
+import { CasePage } from './case.page.tsx';
+
+type KeyReq = FastifyRequest<{ Params: { key: string } }>;
+type InboxReq = FastifyRequest<{ Querystring: Record<string, string | undefined> }>;
+
+export async function teamPages(app: FastifyInstance) {
+  const { services } = app.parley;
+
+  app.get('/inbox', { preHandler: requireSignIn }, async (request: InboxReq, reply) => {
+    const q = request.query;
+    const page = Math.max(1, Math.min(100_000, Number.parseInt(q.page ?? '1', 10) || 1));
+    const filter: InboxFilter = {
+      project: q.project ?? '',
+      state: q.state ?? 'open',
+      order: q.order === 'oldest' ? 'oldest' : 'newest',
+      page,
+    };
+    const projects = await services.projects.myProjects(request.actor);
+    let result: { items: Awaited<ReturnType<typeof services.cases.list>>['items']; total: number };
+    try {
+      result = await services.cases.list(request.actor, {
+        project: filter.project || undefined,
+        state: filter.state || undefined,
+        order: filter.order,
+        limit: INBOX_PAGE_SIZE,
+        offset: (page - 1) * INBOX_PAGE_SIZE,
+      });
+    } catch (e) {
+      if (!(e instanceof ValidationError)) throw e;
+      // A hand-edited URL with an unknown state shows the open cases instead of an error page.
+      filter.state = 'open';
+      result = await services.cases.list(request.actor, { project: filter.project || undefined, state: 'open', order: filter.order, limit: INBOX_PAGE_SIZE, offset: 0 });
+    }
+    const user = request.actor.kind === 'user' ? request.actor.user : null;
+    return sendPage(
+      reply,
+      <InboxPage ctx={pageContext(request, reply)} filter={filter} projects={projects} items={result.items} total={result.total} isAdmin={!!user?.isAdmin} />,
+    );
+  });
+
+  const showCase = async (
+    request: KeyReq,
+    reply: FastifyReply,
+    status = 200,
+    error?: { message: string; errors?: ValidationError['errors'] },
+    values?: { body?: string; note?: string },
+  ) => {
+    const ref = { key: request.params.key };
+    const view = await services.cases.get(request.actor, ref);
+    // A reporter can never reach this page (pages resolve only sessions), but the presenter decides, not the route.
+    if (view.audience !== 'team') throw new ForbiddenError();
+    const members = await services.cases.assignableMembers(request.actor, ref);
+    return sendPage(reply, <CasePage ctx={pageContext(request, reply)} view={view as TeamCaseView} members={members} error={error} values={values} />, status);
+  };
+
+  app.get('/cases/:key', { preHandler: requireSignIn }, async (request: KeyReq, reply) => showCase(request, reply));
+
+  /** Runs a case action; domain refusals re-render the case page with the reason instead of an error page. */
+  const action = (run: (request: KeyReq, v: Record<string, string | undefined>) => Promise<unknown>, anchor = 'timeline') =>
+    async (request: KeyReq, reply: FastifyReply) => {
+      const v = formValues(request.body);
+      try {
+        await run(request, v);
+      } catch (e) {
+        if (e instanceof ValidationError || e instanceof ConflictError) {
+          const values = v.internal === 'true' ? { note: v.body } : { body: v.body };
+          return showCase(request, reply, e instanceof ValidationError ? 422 : 409, { message: e.message, errors: e instanceof ValidationError ? e.errors : undefined }, values);
+        }
+        throw e;
+      }
+      return reply.redirect(`/cases/${encodeURIComponent(request.params.key)}#${anchor}`, 303);
+    };
+
+  const guarded = { preHandler: [requireSignIn, csrfGuard] };
+
+  app.post<{ Params: { key: string } }>(
+    '/cases/:key/transition',
+    guarded,
+    action((request, v) =>
+      services.cases.transition(request.actor, { key: request.params.key }, {
+        to: v.to,
+        resolution: v.resolution || undefined,
+        severity: v.severity || undefined,
+        duplicateOf: v.resolution === 'duplicate' ? v.duplicateOf : undefined,
+      }),
+    ),
+  );
+
+  app.post<{ Params: { key: string } }>(
+    '/cases/:key/messages',
+    guarded,
+    action((request, v) => services.cases.addMessage(request.actor, { key: request.params.key }, { body: v.body, internal: v.internal === 'true' }, 'web')),
+  );
+
+  app.post<{ Params: { key: string } }>(
+    '/cases/:key/update',
+    guarded,
+    action(async (request, v) => {
+      const body = request.body as Record<string, unknown>;
+      // The checkbox sends "true" after the hidden "false" when ticked; the last value wins.
+      const needs = Array.isArray(body.needsInfo) ? body.needsInfo.at(-1) : body.needsInfo;
+      await services.cases.update(request.actor, { key: request.params.key }, {
+        title: v.title,
+        severity: v.severity ?? '',
+        assigneeId: v.assigneeId ?? '',
+        needsInfo: needs === 'true' ? true : false,
+      });
+    }),
+  );
+}
