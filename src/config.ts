@@ -60,7 +60,8 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
   const smtpUrl = env.PARLEY_SMTP_URL || undefined;
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) problems.push('PARLEY_SMTP_URL must start with smtp:// or smtps://');
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl))
+    problems.push('PARLEY_SMTP_URL must start with smtp:// or smtps://');
   const config: Config = {
     dataDir,
     databaseUrl,

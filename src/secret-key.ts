@@ -8,7 +8,8 @@ export function loadOrCreateSecretKey(file: string): Buffer {
   try {
     const raw = fs.readFileSync(file, 'utf8').trim();
     const key = Buffer.from(raw, 'base64');
-    if (key.length < 32) throw new Error(`${file} holds fewer than 32 bytes of key (base64); delete it to generate a new one`);
+    if (key.length < 32)
+      throw new Error(`${file} holds fewer than 32 bytes of key (base64); delete it to generate a new one`);
     return key;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;

@@ -28,11 +28,15 @@ if (await reachable(pgUrl)) {
   env.PARLEY_TEST_PG_URL = pgUrl;
   console.log(`PostgreSQL suite: on (${new URL(pgUrl).host})`);
 } else if (ci) {
-  console.error(`PostgreSQL suite is mandatory with CI=true, but no server answers at ${new URL(pgUrl).host}.`);
+  console.error(
+    `PostgreSQL suite is mandatory with CI=true, but no server answers at ${new URL(pgUrl).host}.`,
+  );
   process.exit(1);
 } else {
   env.PARLEY_TEST_PG_URL = '';
-  console.log(`\n*** PostgreSQL suite SKIPPED: no server at ${new URL(pgUrl).host} (set PARLEY_TEST_PG_URL) ***\n`);
+  console.log(
+    `\n*** PostgreSQL suite SKIPPED: no server at ${new URL(pgUrl).host} (set PARLEY_TEST_PG_URL) ***\n`,
+  );
 }
 const chromium = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
 if (fs.existsSync(chromium)) {
@@ -52,7 +56,9 @@ function findTests(dir) {
   });
 }
 const only = process.argv.slice(2);
-const files = only.length ? only : [...findTests(path.join(root, 'test')), ...findTests(path.join(root, 'src'))].sort();
+const files = only.length
+  ? only
+  : [...findTests(path.join(root, 'test')), ...findTests(path.join(root, 'src'))].sort();
 const r = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],

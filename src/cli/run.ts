@@ -10,7 +10,8 @@ export async function runCommand(fn: () => Promise<unknown>): Promise<void> {
   } catch (e) {
     process.exitCode = 1;
     if (e instanceof ConfigError) console.error(e.message);
-    else if (e instanceof ValidationError) console.error(`${e.message}\n${e.errors.map((x) => `  - ${x.field}: ${x.message}`).join('\n')}`);
+    else if (e instanceof ValidationError)
+      console.error(`${e.message}\n${e.errors.map((x) => `  - ${x.field}: ${x.message}`).join('\n')}`);
     else if (e instanceof DomainError) console.error(`error: ${e.message}`);
     else console.error(`error: ${(e as Error)?.message ?? e}`);
   }
@@ -32,9 +33,12 @@ export function output(json: boolean | undefined, data: unknown, text: string): 
 }
 
 export async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new Error('--password-stdin expects the password on standard input, e.g. echo "$PW" | parley …');
+  if (process.stdin.isTTY)
+    throw new Error('--password-stdin expects the password on standard input, e.g. echo "$PW" | parley …');
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   // Only the trailing newline that echo or a file adds is removed; the password is kept as typed.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

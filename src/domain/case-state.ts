@@ -2,7 +2,15 @@
 // transition requires. Routes and services ask this module; they never encode the rules themselves.
 import { InvalidTransitionError, ValidationError } from './errors.ts';
 
-export const CASE_STATES = ['new', 'acknowledged', 'triaged', 'fixing', 'fixed', 'disclosed', 'closed'] as const;
+export const CASE_STATES = [
+  'new',
+  'acknowledged',
+  'triaged',
+  'fixing',
+  'fixed',
+  'disclosed',
+  'closed',
+] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 export const RESOLUTIONS = [
@@ -84,7 +92,9 @@ export function decideTransition(current: CaseSnapshot, req: TransitionRequest):
     throw new ValidationError([{ field: 'resolution', message: 'A resolution is only given when closing.' }]);
   }
   if (req.to !== 'closed' && req.duplicateOfId !== undefined) {
-    throw new ValidationError([{ field: 'duplicateOf', message: 'Only a duplicate names the case it duplicates.' }]);
+    throw new ValidationError([
+      { field: 'duplicateOf', message: 'Only a duplicate names the case it duplicates.' },
+    ]);
   }
   const severity = req.severity ?? current.severity;
   const outcome: TransitionOutcome = {
@@ -103,7 +113,9 @@ export function decideTransition(current: CaseSnapshot, req: TransitionRequest):
       break;
     case 'triaged':
       if (!severity) {
-        throw new ValidationError([{ field: 'severity', message: 'Triage needs a severity: critical, high, medium or low.' }]);
+        throw new ValidationError([
+          { field: 'severity', message: 'Triage needs a severity: critical, high, medium or low.' },
+        ]);
       }
       outcome.stamp.push('acknowledgedAt', 'triagedAt');
       break;
@@ -121,13 +133,19 @@ export function decideTransition(current: CaseSnapshot, req: TransitionRequest):
         throw new ValidationError([{ field: 'resolution', message: 'Closing needs a resolution.' }]);
       }
       if (req.resolution === 'fixed' && state !== 'fixed' && state !== 'fixing') {
-        throw new InvalidTransitionError(state, req.to, 'Only a case being fixed or fixed can be closed as fixed.');
+        throw new InvalidTransitionError(
+          state,
+          req.to,
+          'Only a case being fixed or fixed can be closed as fixed.',
+        );
       }
       if (req.resolution === 'duplicate' && !req.duplicateOfId) {
         throw new ValidationError([{ field: 'duplicateOf', message: 'Name the case this one duplicates.' }]);
       }
       if (req.resolution !== 'duplicate' && req.duplicateOfId !== undefined) {
-        throw new ValidationError([{ field: 'duplicateOf', message: 'Only a duplicate names the case it duplicates.' }]);
+        throw new ValidationError([
+          { field: 'duplicateOf', message: 'Only a duplicate names the case it duplicates.' },
+        ]);
       }
       outcome.resolution = req.resolution;
       outcome.duplicateOfId = req.duplicateOfId ?? null;

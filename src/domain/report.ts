@@ -52,7 +52,10 @@ export function parseReportInput(raw: Record<string, unknown>): ReportInput {
     if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string') {
       errors.push({ field, message: `${label} must be text.` });
     } else if (v.length < min) {
-      errors.push({ field, message: min > 1 ? `${label} needs at least ${min} characters.` : `${label} is required.` });
+      errors.push({
+        field,
+        message: min > 1 ? `${label} needs at least ${min} characters.` : `${label} is required.`,
+      });
     } else if (v.length > REPORT_LIMITS[field]) {
       errors.push({ field, message: `${label} is too long (at most ${REPORT_LIMITS[field]} characters).` });
     }
@@ -80,7 +83,8 @@ export function parseReportInput(raw: Record<string, unknown>): ReportInput {
   if (reporterEmail !== null && !isEmail(reporterEmail)) {
     errors.push({ field: 'reporterEmail', message: 'This does not look like an e-mail address.' });
   }
-  const pref = raw.creditPreference === undefined || raw.creditPreference === '' ? 'anonymous' : raw.creditPreference;
+  const pref =
+    raw.creditPreference === undefined || raw.creditPreference === '' ? 'anonymous' : raw.creditPreference;
   let creditPreference: CreditPreference = 'anonymous';
   if (typeof pref === 'string' && (CREDIT_PREFERENCES as readonly string[]).includes(pref)) {
     creditPreference = pref as CreditPreference;
@@ -90,7 +94,10 @@ export function parseReportInput(raw: Record<string, unknown>): ReportInput {
   let creditName = optional('creditName', 'Name or handle');
   if (creditPreference === 'anonymous') creditName = null;
   else if (!creditName) {
-    errors.push({ field: 'creditName', message: `Give the ${creditPreference} to credit, or choose anonymous.` });
+    errors.push({
+      field: 'creditName',
+      message: `Give the ${creditPreference} to credit, or choose anonymous.`,
+    });
   }
   if (errors.length) throw new ValidationError(errors, 'The report has errors; nothing was submitted.');
   return {

@@ -63,12 +63,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     // Case links carry the reporter's secret: never send them on as a Referer.
     referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: config.publicUrl.protocol === 'https:' ? { maxAge: 31536000, includeSubDomains: true } : false,
+    strictTransportSecurity:
+      config.publicUrl.protocol === 'https:' ? { maxAge: 31536000, includeSubDomains: true } : false,
   });
   await app.register(cookie, { secret: opts.secret });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: cookies.secure && config.publicUrl.protocol === 'https:' ? '__Host-parley_csrf' : 'parley_csrf',
+    cookieKey:
+      cookies.secure && config.publicUrl.protocol === 'https:' ? '__Host-parley_csrf' : 'parley_csrf',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: cookies.secure, signed: true },
     getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
   });
@@ -78,7 +80,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // Private pages and answers must not be kept by browsers or proxies.
   app.addHook('onSend', async (request, reply) => {
-    if (!request.url.startsWith('/assets/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (!request.url.startsWith('/assets/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
   });
 
   registerActor(app, services.auth, cookies);
@@ -87,10 +90,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Parley API', version: '1', description: 'Coordinated vulnerability disclosure. Errors are RFC 9457 problem+json.' },
+      info: {
+        title: 'Parley API',
+        version: '1',
+        description: 'Coordinated vulnerability disclosure. Errors are RFC 9457 problem+json.',
+      },
       servers: [{ url: config.publicUrl.origin }],
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (pat_…) or a reporter case token (rct_…)' } },
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Personal API token (pat_…) or a reporter case token (rct_…)',
+          },
+        },
       },
     },
     hideUntagged: true,

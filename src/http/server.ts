@@ -11,11 +11,16 @@ export async function serve(config: Config): Promise<void> {
   const core = await openCore(config, { migrate: true });
   const app = await buildApp({ config, services: core.services, secret });
   await app.listen({ host: config.host, port: config.port });
-  app.log.info({ database: core.handle.describe, publicUrl: config.publicUrl.toString() }, 'Parley is serving');
+  app.log.info(
+    { database: core.handle.describe, publicUrl: config.publicUrl.toString() },
+    'Parley is serving',
+  );
   const setupPath = await core.services.auth.issueSetupLinkIfNeeded();
   if (setupPath) {
     // The one place a secret link is logged on purpose: the operator needs it to create the first admin.
-    app.log.warn(`No admin exists yet. Open this one-time link to create the first admin: ${publicLink(config, setupPath)}`);
+    app.log.warn(
+      `No admin exists yet. Open this one-time link to create the first admin: ${publicLink(config, setupPath)}`,
+    );
   }
   let closing = false;
   const shutdown = async (signal: string) => {

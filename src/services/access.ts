@@ -12,14 +12,22 @@ import type { Actor, UserIdentity } from './actor.ts';
 export type CaseAccess = { as: 'team'; role: ProjectRole | 'admin'; user: UserIdentity } | { as: 'reporter' };
 
 /** The actor's standing on a project: its role, 'admin' for instance admins, or undefined. */
-export async function projectRole(db: Kysely<Database>, actor: Actor, projectId: string): Promise<ProjectRole | 'admin' | undefined> {
+export async function projectRole(
+  db: Kysely<Database>,
+  actor: Actor,
+  projectId: string,
+): Promise<ProjectRole | 'admin' | undefined> {
   if (actor.kind !== 'user') return undefined;
   const role = await projects.findRole(db, projectId, actor.user.id);
   if (role) return role;
   return actor.user.isAdmin ? 'admin' : undefined;
 }
 
-export async function caseAccess(db: Kysely<Database>, actor: Actor, c: CaseRow): Promise<CaseAccess | undefined> {
+export async function caseAccess(
+  db: Kysely<Database>,
+  actor: Actor,
+  c: CaseRow,
+): Promise<CaseAccess | undefined> {
   if (actor.kind === 'reporter') return actor.caseId === c.id ? { as: 'reporter' } : undefined;
   if (actor.kind !== 'user') return undefined;
   const role = await projectRole(db, actor, c.project_id);
@@ -29,7 +37,11 @@ export async function caseAccess(db: Kysely<Database>, actor: Actor, c: CaseRow)
 /** Loads a case by opaque id or key and the actor's access to it, or throws NotFound. */
 export async function loadCase(db: Kysely<Database>, actor: Actor, ref: { id?: string; key?: string }) {
   if (actor.kind === 'anonymous') throw new NotFoundError('No such case.');
-  const c = ref.id ? await cases.findCaseById(db, ref.id) : ref.key ? await cases.findCaseByKey(db, ref.key) : undefined;
+  const c = ref.id
+    ? await cases.findCaseById(db, ref.id)
+    : ref.key
+      ? await cases.findCaseByKey(db, ref.key)
+      : undefined;
   const access = c ? await caseAccess(db, actor, c) : undefined;
   if (!c || !access) throw new NotFoundError('No such case.');
   return { row: c, access };
@@ -47,7 +59,11 @@ export function requireAdmin(actor: Actor): UserIdentity {
 }
 
 /** Maintainers of the project and instance admins manage a project's team and settings. */
-export async function requireMaintainer(db: Kysely<Database>, actor: Actor, project: ProjectRow): Promise<UserIdentity> {
+export async function requireMaintainer(
+  db: Kysely<Database>,
+  actor: Actor,
+  project: ProjectRow,
+): Promise<UserIdentity> {
   const user = requireUser(actor);
   const role = await projectRole(db, actor, project.id);
   if (role === 'maintainer' || role === 'admin') return user;

@@ -1,6 +1,12 @@
 // Accounts: the first-run setup link, admins, login sessions, personal API tokens, account
 // activation links, and turning a presented credential (cookie or bearer) into an Actor.
-import { ValidationError, UnauthenticatedError, ConflictError, NotFoundError, type FieldError } from '../domain/errors.ts';
+import {
+  ValidationError,
+  UnauthenticatedError,
+  ConflictError,
+  NotFoundError,
+  type FieldError,
+} from '../domain/errors.ts';
 import { isEmail } from '../domain/report.ts';
 import * as users from '../storage/repositories/user.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
@@ -25,7 +31,8 @@ function checkPassword(password: unknown, errors: FieldError[]): string {
     errors.push({ field: 'password', message: `Use at least ${PASSWORD_MIN} characters.` });
     return '';
   }
-  if (password.length > PASSWORD_MAX) errors.push({ field: 'password', message: `Use at most ${PASSWORD_MAX} characters.` });
+  if (password.length > PASSWORD_MAX)
+    errors.push({ field: 'password', message: `Use at most ${PASSWORD_MAX} characters.` });
   return password;
 }
 
@@ -34,7 +41,8 @@ function parseAccount(input: AccountInput, needPassword: boolean) {
   const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
   if (!isEmail(email)) errors.push({ field: 'email', message: 'Enter a valid e-mail address.' });
   const name = typeof input.name === 'string' ? input.name.trim() : '';
-  if (!name || name.length > 200) errors.push({ field: 'name', message: 'Enter a name (at most 200 characters).' });
+  if (!name || name.length > 200)
+    errors.push({ field: 'name', message: 'Enter a name (at most 200 characters).' });
   const password = needPassword ? checkPassword(input.password, errors) : '';
   if (errors.length) throw new ValidationError(errors);
   return { email, name, password };
@@ -105,7 +113,8 @@ export class AuthService {
 
   /** Creates the first admin through the one-time link. The link works once and only while no admin exists. */
   async completeSetup(token: string, input: AccountInput): Promise<UserIdentity> {
-    if (!(await this.isSetupTokenValid(token))) throw new NotFoundError('This setup link is not valid any more.');
+    if (!(await this.isSetupTokenValid(token)))
+      throw new NotFoundError('This setup link is not valid any more.');
     parseAccount(input, true); // validate before consuming the link, so a typo does not burn it
     const ok = await users.consumeAccountToken(this.deps.db, hashSecret(token), iso(this.now()));
     if (!ok) throw new NotFoundError('This setup link is not valid any more.');
@@ -113,10 +122,20 @@ export class AuthService {
   }
 
   /** Creates an account without a password and returns a one-time activation path to hand to its owner. */
-  async createInvitedUser(email: string, name: string): Promise<{ user: UserIdentity; activationPath: string }> {
+  async createInvitedUser(
+    email: string,
+    name: string,
+  ): Promise<{ user: UserIdentity; activationPath: string }> {
     const parsed = parseAccount({ email, name, password: undefined }, false);
     const now = this.now();
-    const row = { id: this.deps.random.uuid(), email: parsed.email, name: parsed.name, password_hash: null, is_admin: 0, created_at: iso(now) };
+    const row = {
+      id: this.deps.random.uuid(),
+      email: parsed.email,
+      name: parsed.name,
+      password_hash: null,
+      is_admin: 0,
+      created_at: iso(now),
+    };
     await users.insertUser(this.deps.db, row);
     const activationPath = await this.issueActivationLink(row.id);
     return { user: identity(row), activationPath };
@@ -136,14 +155,24 @@ export class AuthService {
   }
 
   async findActivation(token: string): Promise<{ email: string; name: string } | null> {
-    const t = await users.findUsableAccountToken(this.deps.db, hashSecret(token), 'activate', iso(this.now()));
+    const t = await users.findUsableAccountToken(
+      this.deps.db,
+      hashSecret(token),
+      'activate',
+      iso(this.now()),
+    );
     if (!t?.user_id) return null;
     const u = await users.findUserById(this.deps.db, t.user_id);
     return u ? { email: u.email, name: u.name } : null;
   }
 
   async activate(token: string, password: unknown): Promise<UserIdentity> {
-    const t = await users.findUsableAccountToken(this.deps.db, hashSecret(token), 'activate', iso(this.now()));
+    const t = await users.findUsableAccountToken(
+      this.deps.db,
+      hashSecret(token),
+      'activate',
+      iso(this.now()),
+    );
     if (!t?.user_id) throw new NotFoundError('This activation link is not valid any more.');
     const errors: FieldError[] = [];
     const pw = checkPassword(password, errors);
@@ -159,7 +188,8 @@ export class AuthService {
   /** Checks e-mail and password; on success opens a session and returns its secret cookie value. */
   async login(email: unknown, password: unknown, meta: { ip?: string; userAgent?: string }) {
     const fail = () => new UnauthenticatedError('Wrong e-mail or password.');
-    if (typeof email !== 'string' || typeof password !== 'string' || password.length > PASSWORD_MAX) throw fail();
+    if (typeof email !== 'string' || typeof password !== 'string' || password.length > PASSWORD_MAX)
+      throw fail();
     const user = await users.findUserByEmail(this.deps.db, email.trim());
     if (!user || !user.password_hash || user.disabled_at) {
       this.dummyHash ??= this.deps.passwords.hash(this.deps.random.token(16));
@@ -202,7 +232,10 @@ export class AuthService {
     const user = await users.findUserByEmail(this.deps.db, email);
     if (!user) throw new NotFoundError(`No account has the e-mail ${email}.`);
     const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 100) throw new ValidationError([{ field: 'name', message: 'Give the token a name (at most 100 characters).' }]);
+    if (!trimmed || trimmed.length > 100)
+      throw new ValidationError([
+        { field: 'name', message: 'Give the token a name (at most 100 characters).' },
+      ]);
     const token = PERSONAL_TOKEN_PREFIX + this.deps.random.token(32);
     const id = this.deps.random.uuid();
     await users.insertApiToken(this.deps.db, {

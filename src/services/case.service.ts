@@ -3,7 +3,13 @@
 // same transaction, so the timeline is always the full story.
 import type { Kysely } from 'kysely';
 import { NotFoundError, ValidationError, ForbiddenError, type FieldError } from '../domain/errors.ts';
-import { parseReportInput, formatCaseKey, CREDIT_PREFERENCES, isEmail, REPORT_LIMITS } from '../domain/report.ts';
+import {
+  parseReportInput,
+  formatCaseKey,
+  CREDIT_PREFERENCES,
+  isEmail,
+  REPORT_LIMITS,
+} from '../domain/report.ts';
 import {
   decideTransition,
   isCaseState,
@@ -72,7 +78,11 @@ export class CaseService {
   }
 
   /** Files a report for a project. Public: no account needed. Committed before it returns. */
-  async submitReport(slug: string, raw: Record<string, unknown>, channel: 'web' | 'api'): Promise<SubmittedReport> {
+  async submitReport(
+    slug: string,
+    raw: Record<string, unknown>,
+    channel: 'web' | 'api',
+  ): Promise<SubmittedReport> {
     const project = await projects.findProjectBySlug(this.deps.db, slug);
     if (!project) throw new NotFoundError('No such project.');
     const input = parseReportInput(raw);
@@ -125,7 +135,10 @@ export class CaseService {
     const project = (await projects.findProjectById(db, row.project_id))!;
     const audience = access.as;
     const filter = audience === 'reporter' ? 'reporter' : undefined;
-    const [events, messages] = await Promise.all([cases.listEvents(db, row.id, filter), cases.listMessages(db, row.id, filter)]);
+    const [events, messages] = await Promise.all([
+      cases.listEvents(db, row.id, filter),
+      cases.listMessages(db, row.id, filter),
+    ]);
     const ids = events.map((e) => e.actor_user_id).filter((x): x is string => !!x);
     if (row.assignee_id) ids.push(row.assignee_id);
     const names = await cases.userNames(db, ids);
@@ -139,7 +152,10 @@ export class CaseService {
   }
 
   /** Team members a case can be assigned to. Team only. */
-  async assignableMembers(actor: Actor, ref: { id?: string; key?: string }): Promise<Array<{ id: string; name: string; role: string }>> {
+  async assignableMembers(
+    actor: Actor,
+    ref: { id?: string; key?: string },
+  ): Promise<Array<{ id: string; name: string; role: string }>> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
     if (access.as !== 'team') throw new ForbiddenError('Only the security team assigns cases.');
     const members = await projects.listMembers(this.deps.db, row.project_id);
@@ -150,19 +166,27 @@ export class CaseService {
   async list(actor: Actor, f: CaseListFilter): Promise<{ items: CaseSummary[]; total: number }> {
     const user = requireUser(actor);
     const errors: FieldError[] = [];
-    const states = f.state === undefined || f.state === '' ? [] : Array.isArray(f.state) ? f.state : String(f.state).split(',');
+    const states =
+      f.state === undefined || f.state === ''
+        ? []
+        : Array.isArray(f.state)
+          ? f.state
+          : String(f.state).split(',');
     const wanted = states.flatMap((s) => (s === 'open' ? [...OPEN_STATES] : [s]));
     if (!wanted.every(isCaseState)) errors.push({ field: 'state', message: 'Unknown state.' });
     const order = f.order ?? 'newest';
-    if (order !== 'newest' && order !== 'oldest') errors.push({ field: 'order', message: 'Use newest or oldest.' });
+    if (order !== 'newest' && order !== 'oldest')
+      errors.push({ field: 'order', message: 'Use newest or oldest.' });
     const limit = f.limit ?? 50;
     const offset = f.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX) errors.push({ field: 'limit', message: `From 1 to ${LIST_MAX}.` });
+    if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX)
+      errors.push({ field: 'limit', message: `From 1 to ${LIST_MAX}.` });
     if (!Number.isInteger(offset) || offset < 0) errors.push({ field: 'offset', message: 'Zero or more.' });
     if (errors.length) throw new ValidationError(errors);
 
     let projectIds: string[] | undefined;
-    if (!user.isAdmin) projectIds = (await projects.listMembershipsOfUser(this.deps.db, user.id)).map((m) => m.id);
+    if (!user.isAdmin)
+      projectIds = (await projects.listMembershipsOfUser(this.deps.db, user.id)).map((m) => m.id);
     if (f.project) {
       const p = await projects.findProjectBySlug(this.deps.db, f.project);
       // A project the user cannot see yields an empty list, exactly like one that does not exist.
@@ -190,7 +214,11 @@ export class CaseService {
   }
 
   /** Moves a case along its lifecycle. Team only; the rules are in domain/case-state.ts. */
-  async transition(actor: Actor, ref: { id?: string; key?: string }, raw: Record<string, unknown>): Promise<TeamCaseView> {
+  async transition(
+    actor: Actor,
+    ref: { id?: string; key?: string },
+    raw: Record<string, unknown>,
+  ): Promise<TeamCaseView> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
     if (access.as !== 'team') throw new ForbiddenError('Only the security team changes the state of a case.');
     const errors: FieldError[] = [];
@@ -205,7 +233,10 @@ export class CaseService {
     if (typeof raw.duplicateOf === 'string' && raw.duplicateOf.trim()) {
       const dup = await cases.findCaseByKey(this.deps.db, raw.duplicateOf.trim().toUpperCase());
       if (!dup || dup.project_id !== row.project_id || dup.id === row.id) {
-        errors.push({ field: 'duplicateOf', message: 'Name another case of this project, e.g. ' + row.key.replace(/\d+$/, '1') + '.' });
+        errors.push({
+          field: 'duplicateOf',
+          message: 'Name another case of this project, e.g. ' + row.key.replace(/\d+$/, '1') + '.',
+        });
       } else duplicateOfId = dup.id;
     }
     if (errors.length) throw new ValidationError(errors);
@@ -252,7 +283,11 @@ export class CaseService {
       }
       const data: Record<string, unknown> = { from: row.state, to: outcome.state };
       if (outcome.resolution) data.resolution = outcome.resolution;
-      await this.appendEvent(trx, row.id, actor, now, { type: 'state.changed', visibility: 'reporter', data });
+      await this.appendEvent(trx, row.id, actor, now, {
+        type: 'state.changed',
+        visibility: 'reporter',
+        data,
+      });
     });
     return (await this.get(actor, { id: row.id })) as TeamCaseView;
   }
@@ -267,10 +302,16 @@ export class CaseService {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
     const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').trim() : '';
     if (!body) throw new ValidationError([{ field: 'body', message: 'Write a message.' }]);
-    if (body.length > MESSAGE_MAX) throw new ValidationError([{ field: 'body', message: `At most ${MESSAGE_MAX} characters.` }]);
+    if (body.length > MESSAGE_MAX)
+      throw new ValidationError([{ field: 'body', message: `At most ${MESSAGE_MAX} characters.` }]);
     const internal = input.internal === true || input.internal === 'true' || input.internal === 'on';
-    if (internal && access.as !== 'team') throw new ForbiddenError('Only the security team writes internal notes.');
-    if (input.internal !== undefined && typeof input.internal !== 'boolean' && !['true', 'false', 'on', ''].includes(String(input.internal))) {
+    if (internal && access.as !== 'team')
+      throw new ForbiddenError('Only the security team writes internal notes.');
+    if (
+      input.internal !== undefined &&
+      typeof input.internal !== 'boolean' &&
+      !['true', 'false', 'on', ''].includes(String(input.internal))
+    ) {
       throw new ValidationError([{ field: 'internal', message: 'true or false.' }]);
     }
     const visibility = internal ? 'internal' : 'reporter';
@@ -296,7 +337,11 @@ export class CaseService {
       // The reporter answering is what "needs info" waited for.
       if (access.as === 'reporter' && row.needs_info === 1) {
         patch.needs_info = 0;
-        await this.appendEvent(trx, row.id, actor, now, { type: 'needs-info.changed', visibility: 'reporter', data: { value: false } });
+        await this.appendEvent(trx, row.id, actor, now, {
+          type: 'needs-info.changed',
+          visibility: 'reporter',
+          data: { value: false },
+        });
       }
       await cases.updateCase(trx, row.id, patch);
     });
@@ -304,12 +349,20 @@ export class CaseService {
   }
 
   /** Changes fields. The team: title, severity, assignee, needs-info. The reporter: contact and credit. */
-  async update(actor: Actor, ref: { id?: string; key?: string }, raw: Record<string, unknown>): Promise<TeamCaseView | ReporterCaseView> {
+  async update(
+    actor: Actor,
+    ref: { id?: string; key?: string },
+    raw: Record<string, unknown>,
+  ): Promise<TeamCaseView | ReporterCaseView> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    const allowed = access.as === 'team' ? ['title', 'severity', 'assigneeId', 'needsInfo'] : ['reporterEmail', 'creditPreference', 'creditName'];
+    const allowed =
+      access.as === 'team'
+        ? ['title', 'severity', 'assigneeId', 'needsInfo']
+        : ['reporterEmail', 'creditPreference', 'creditName'];
     const errors: FieldError[] = [];
     for (const k of Object.keys(raw)) {
-      if (!allowed.includes(k)) errors.push({ field: k, message: `Cannot be changed here (allowed: ${allowed.join(', ')}).` });
+      if (!allowed.includes(k))
+        errors.push({ field: k, message: `Cannot be changed here (allowed: ${allowed.join(', ')}).` });
     }
     if (errors.length) throw new ValidationError(errors);
     const patch: CaseUpdate = {};
@@ -328,10 +381,17 @@ export class CaseService {
     return this.get(actor, { id: row.id });
   }
 
-  private async teamPatch(row: CaseRow, raw: Record<string, unknown>, patch: CaseUpdate, events: EventInput[], errors: FieldError[]) {
+  private async teamPatch(
+    row: CaseRow,
+    raw: Record<string, unknown>,
+    patch: CaseUpdate,
+    events: EventInput[],
+    errors: FieldError[],
+  ) {
     if ('title' in raw) {
       const t = typeof raw.title === 'string' ? raw.title.trim() : '';
-      if (t.length < 5 || t.length > REPORT_LIMITS.title) errors.push({ field: 'title', message: `5 to ${REPORT_LIMITS.title} characters.` });
+      if (t.length < 5 || t.length > REPORT_LIMITS.title)
+        errors.push({ field: 'title', message: `5 to ${REPORT_LIMITS.title} characters.` });
       else if (t !== row.title) {
         patch.title = t;
         events.push({ type: 'title.changed', visibility: 'reporter', data: { from: row.title, to: t } });
@@ -339,28 +399,46 @@ export class CaseService {
     }
     if ('severity' in raw) {
       const s = raw.severity === '' ? null : raw.severity;
-      if (s !== null && !isSeverity(s)) errors.push({ field: 'severity', message: 'Use critical, high, medium or low.' });
+      if (s !== null && !isSeverity(s))
+        errors.push({ field: 'severity', message: 'Use critical, high, medium or low.' });
       else if (s === null && ['triaged', 'fixing', 'fixed', 'disclosed'].includes(row.state)) {
         errors.push({ field: 'severity', message: 'A triaged case keeps a severity.' });
       } else if (s !== row.severity) {
         patch.severity = s;
-        events.push({ type: 'severity.changed', visibility: 'reporter', data: { from: row.severity, to: s } });
+        events.push({
+          type: 'severity.changed',
+          visibility: 'reporter',
+          data: { from: row.severity, to: s },
+        });
       }
     }
     if ('assigneeId' in raw) {
       const a = raw.assigneeId === '' ? null : raw.assigneeId;
-      if (a !== null && (typeof a !== 'string' || !(await projects.findRole(this.deps.db, row.project_id, a)))) {
+      if (
+        a !== null &&
+        (typeof a !== 'string' || !(await projects.findRole(this.deps.db, row.project_id, a)))
+      ) {
         errors.push({ field: 'assigneeId', message: 'Assign a member of this project’s team.' });
       } else if (a !== row.assignee_id) {
         patch.assignee_id = a as string | null;
         const names = await cases.userNames(this.deps.db, a ? [a as string] : []);
-        events.push({ type: 'assignee.changed', visibility: 'internal', data: { assignee: a ? names.get(a as string) : null } });
+        events.push({
+          type: 'assignee.changed',
+          visibility: 'internal',
+          data: { assignee: a ? names.get(a as string) : null },
+        });
       }
     }
     if ('needsInfo' in raw) {
-      const v = raw.needsInfo === true || raw.needsInfo === 'true' ? true : raw.needsInfo === false || raw.needsInfo === 'false' ? false : null;
+      const v =
+        raw.needsInfo === true || raw.needsInfo === 'true'
+          ? true
+          : raw.needsInfo === false || raw.needsInfo === 'false'
+            ? false
+            : null;
       if (v === null) errors.push({ field: 'needsInfo', message: 'true or false.' });
-      else if (v && !OPEN_STATES.includes(row.state as CaseState)) errors.push({ field: 'needsInfo', message: 'Only an open case can wait for information.' });
+      else if (v && !OPEN_STATES.includes(row.state as CaseState))
+        errors.push({ field: 'needsInfo', message: 'Only an open case can wait for information.' });
       else if (v !== (row.needs_info === 1)) {
         patch.needs_info = v ? 1 : 0;
         events.push({ type: 'needs-info.changed', visibility: 'reporter', data: { value: v } });
@@ -368,10 +446,17 @@ export class CaseService {
     }
   }
 
-  private reporterPatch(row: CaseRow, raw: Record<string, unknown>, patch: CaseUpdate, events: EventInput[], errors: FieldError[]) {
+  private reporterPatch(
+    row: CaseRow,
+    raw: Record<string, unknown>,
+    patch: CaseUpdate,
+    events: EventInput[],
+    errors: FieldError[],
+  ) {
     if ('reporterEmail' in raw) {
       const e = raw.reporterEmail === '' || raw.reporterEmail === null ? null : raw.reporterEmail;
-      if (e !== null && (typeof e !== 'string' || !isEmail(e.trim()))) errors.push({ field: 'reporterEmail', message: 'Enter a valid e-mail address or leave it empty.' });
+      if (e !== null && (typeof e !== 'string' || !isEmail(e.trim())))
+        errors.push({ field: 'reporterEmail', message: 'Enter a valid e-mail address or leave it empty.' });
       else {
         const v = e === null ? null : (e as string).trim().toLowerCase();
         if (v !== row.reporter_email) {
@@ -389,7 +474,10 @@ export class CaseService {
       }
       const n = pref === 'anonymous' ? null : typeof name === 'string' ? name.trim() : '';
       if (n !== null && (!n || n.length > REPORT_LIMITS.creditName)) {
-        errors.push({ field: 'creditName', message: `Give the ${pref} to credit (at most ${REPORT_LIMITS.creditName} characters).` });
+        errors.push({
+          field: 'creditName',
+          message: `Give the ${pref} to credit (at most ${REPORT_LIMITS.creditName} characters).`,
+        });
         return;
       }
       if (pref !== row.credit_preference || n !== row.credit_name) {

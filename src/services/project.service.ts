@@ -31,7 +31,10 @@ export function presentProject(p: ProjectRow): PublicProject {
 
 /** Derives a case-key prefix from a slug: "kustomize-controller" → "KUSTOMIZE". */
 export function defaultKey(slug: string): string {
-  const k = slug.replace(/[^a-z0-9]/gi, '').toUpperCase().slice(0, 10);
+  const k = slug
+    .replace(/[^a-z0-9]/gi, '')
+    .toUpperCase()
+    .slice(0, 10);
   return /^[A-Z]/.test(k) ? k : `P${k}`.slice(0, 10);
 }
 
@@ -46,13 +49,21 @@ export class ProjectService {
     if (actor !== 'system') requireAdmin(actor);
     const errors: FieldError[] = [];
     const slug = typeof input.slug === 'string' ? input.slug.trim().toLowerCase() : '';
-    if (!PROJECT_SLUG.test(slug)) errors.push({ field: 'slug', message: 'Use lower-case letters, digits and dashes (at most 64).' });
+    if (!PROJECT_SLUG.test(slug))
+      errors.push({ field: 'slug', message: 'Use lower-case letters, digits and dashes (at most 64).' });
     const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (!name || name.length > 200) errors.push({ field: 'name', message: 'Enter a name (at most 200 characters).' });
-    const rawKey = typeof input.key === 'string' && input.key.trim() ? input.key.trim().toUpperCase() : defaultKey(slug);
-    if (!PROJECT_KEY.test(rawKey)) errors.push({ field: 'key', message: 'A key is 2–16 capital letters or digits, starting with a letter.' });
+    if (!name || name.length > 200)
+      errors.push({ field: 'name', message: 'Enter a name (at most 200 characters).' });
+    const rawKey =
+      typeof input.key === 'string' && input.key.trim() ? input.key.trim().toUpperCase() : defaultKey(slug);
+    if (!PROJECT_KEY.test(rawKey))
+      errors.push({
+        field: 'key',
+        message: 'A key is 2–16 capital letters or digits, starting with a letter.',
+      });
     const description = typeof input.description === 'string' ? input.description.trim() : '';
-    if (description.length > 5000) errors.push({ field: 'description', message: 'At most 5,000 characters.' });
+    if (description.length > 5000)
+      errors.push({ field: 'description', message: 'At most 5,000 characters.' });
     if (errors.length) throw new ValidationError(errors);
     let key = rawKey;
     const keyGiven = typeof input.key === 'string' && input.key.trim() !== '';
@@ -65,14 +76,26 @@ export class ProjectService {
     const clash = await projects.findProjectBySlugOrKey(this.deps.db, slug, key);
     if (clash) {
       const field = clash.slug === slug ? 'slug' : 'key';
-      throw new ValidationError([{ field, message: `Another project uses this ${field}.` }], `The ${field} is taken.`);
+      throw new ValidationError(
+        [{ field, message: `Another project uses this ${field}.` }],
+        `The ${field} is taken.`,
+      );
     }
-    const row = { id: this.deps.random.uuid(), slug, name, key, description, last_case_number: 0, created_at: iso(this.deps.clock.now()) };
+    const row = {
+      id: this.deps.random.uuid(),
+      slug,
+      name,
+      key,
+      description,
+      last_case_number: 0,
+      created_at: iso(this.deps.clock.now()),
+    };
     try {
       await projects.insertProject(this.deps.db, row);
     } catch (e) {
       // A concurrent create with the same slug or key lost the race on the unique index.
-      if (await projects.findProjectBySlugOrKey(this.deps.db, slug, key)) throw new ConflictError('The slug or key is taken.', 'project-exists');
+      if (await projects.findProjectBySlugOrKey(this.deps.db, slug, key))
+        throw new ConflictError('The slug or key is taken.', 'project-exists');
       throw e;
     }
     if (actor !== 'system' && actor.kind === 'user') {
@@ -130,7 +153,13 @@ export class ProjectService {
     const p = await this.project(slug);
     await requireMaintainer(this.deps.db, actor, p);
     const rows = await projects.listMembers(this.deps.db, p.id);
-    return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, role: r.role, activated: r.password_hash !== null }));
+    return rows.map((r) => ({
+      userId: r.id,
+      email: r.email,
+      name: r.name,
+      role: r.role,
+      activated: r.password_hash !== null,
+    }));
   }
 
   /**
@@ -143,7 +172,8 @@ export class ProjectService {
     const email = typeof input.email === 'string' ? input.email.trim().toLowerCase() : '';
     const errors: FieldError[] = [];
     if (!isEmail(email)) errors.push({ field: 'email', message: 'Enter a valid e-mail address.' });
-    if (!isProjectRole(input.role)) errors.push({ field: 'role', message: 'Choose maintainer or responder.' });
+    if (!isProjectRole(input.role))
+      errors.push({ field: 'role', message: 'Choose maintainer or responder.' });
     if (errors.length) throw new ValidationError(errors);
     let user = await users.findUserByEmail(this.deps.db, email);
     let activationPath: string | null = null;
@@ -154,10 +184,20 @@ export class ProjectService {
       user = await users.findUserByEmail(this.deps.db, email);
     }
     const current = await projects.findRole(this.deps.db, p.id, user!.id);
-    if (current === 'maintainer' && input.role !== 'maintainer' && (await projects.countMaintainers(this.deps.db, p.id)) <= 1) {
+    if (
+      current === 'maintainer' &&
+      input.role !== 'maintainer' &&
+      (await projects.countMaintainers(this.deps.db, p.id)) <= 1
+    ) {
       throw new ConflictError('A project keeps at least one maintainer.', 'last-maintainer');
     }
-    await projects.upsertMembership(this.deps.db, p.id, user!.id, input.role as ProjectRole, iso(this.deps.clock.now()));
+    await projects.upsertMembership(
+      this.deps.db,
+      p.id,
+      user!.id,
+      input.role as ProjectRole,
+      iso(this.deps.clock.now()),
+    );
     return { userId: user!.id, email, role: input.role as ProjectRole, activationPath };
   }
 
@@ -165,7 +205,10 @@ export class ProjectService {
   async addMemberAsSystem(slug: string, email: string, role: ProjectRole): Promise<void> {
     const p = await this.project(slug);
     const user = await users.findUserByEmail(this.deps.db, email);
-    if (!user) throw new NotFoundError(`No account has the e-mail ${email}; create it first (parley admin create, or the team settings page).`);
+    if (!user)
+      throw new NotFoundError(
+        `No account has the e-mail ${email}; create it first (parley admin create, or the team settings page).`,
+      );
     await projects.upsertMembership(this.deps.db, p.id, user.id, role, iso(this.deps.clock.now()));
   }
 

@@ -33,7 +33,12 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const u = new URL(opts.databaseUrl);
-    return { db, dialect: 'postgres', describe: `postgres ${u.host}${u.pathname}`, close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      describe: `postgres ${u.host}${u.pathname}`,
+      close: () => db.destroy(),
+    };
   }
   const file = opts.sqlitePath ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });

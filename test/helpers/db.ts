@@ -24,7 +24,10 @@ export function dialects(): Dialect[] {
   return pgUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
-export async function createTestDatabase(dialect: Dialect, opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  dialect: Dialect,
+  opts: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
   let databaseUrl: string | undefined;
   let dbName = '';

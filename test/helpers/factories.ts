@@ -23,16 +23,29 @@ export function reportInput(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export async function makeUser(services: Services, opts: { admin?: boolean; email?: string; name?: string } = {}) {
+export async function makeUser(
+  services: Services,
+  opts: { admin?: boolean; email?: string; name?: string } = {},
+) {
   const email = opts.email ?? `user-${next()}@example.com`;
-  const user = await services.auth.createUser({ email, name: opts.name ?? email.split('@')[0], password: PASSWORD }, { admin: !!opts.admin });
+  const user = await services.auth.createUser(
+    { email, name: opts.name ?? email.split('@')[0], password: PASSWORD },
+    { admin: !!opts.admin },
+  );
   const actor: Actor = { kind: 'user', user, via: 'session' };
   return { user, actor, email };
 }
 
-export async function makeProject(services: Services, overrides: { slug?: string; name?: string; key?: string } = {}) {
+export async function makeProject(
+  services: Services,
+  overrides: { slug?: string; name?: string; key?: string } = {},
+) {
   const slug = overrides.slug ?? `proj-${next()}`;
-  return services.projects.create('system', { slug, name: overrides.name ?? `Project ${slug}`, key: overrides.key });
+  return services.projects.create('system', {
+    slug,
+    name: overrides.name ?? `Project ${slug}`,
+    key: overrides.key,
+  });
 }
 
 export async function makeMember(services: Services, slug: string, role: ProjectRole) {
@@ -56,6 +69,9 @@ export async function makeWorld(services: Services) {
   const outsider = await makeMember(services, other.slug, 'responder');
   const admin = await makeUser(services, { admin: true });
   const caseA = await makeCase(services, project.slug);
-  const caseB = await makeCase(services, project.slug, { title: 'Second report: SSRF in webhook', reporterEmail: 'b@example.net' });
+  const caseB = await makeCase(services, project.slug, {
+    title: 'Second report: SSRF in webhook',
+    reporterEmail: 'b@example.net',
+  });
   return { project, other, maintainer, responder, outsider, admin, caseA, caseB };
 }

@@ -11,10 +11,17 @@ export function registerMigrate(program: Command) {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
-      const h = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'parley.db') });
+      const h = openDatabase({
+        databaseUrl: config.databaseUrl,
+        sqlitePath: path.join(config.dataDir, 'parley.db'),
+      });
       try {
         const applied = await migrateToLatest(h.db);
-        output(opts.json, { database: h.describe, applied }, applied.length ? `Applied ${applied.join(', ')} to ${h.describe}` : `${h.describe} is up to date`);
+        output(
+          opts.json,
+          { database: h.describe, applied },
+          applied.length ? `Applied ${applied.join(', ')} to ${h.describe}` : `${h.describe} is up to date`,
+        );
       } finally {
         await h.close();
       }

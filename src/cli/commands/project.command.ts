@@ -12,11 +12,21 @@ export function registerProject(program: Command) {
     .option('--description <text>', 'one-paragraph description')
     .option('--maintainer <email>', 'make this existing account a maintainer')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { slug: string; name: string; key?: string; description?: string; maintainer?: string; json?: boolean }) => {
-      await withCore(async (core) => {
-        const p = await core.services.projects.create('system', opts);
-        if (opts.maintainer) await core.services.projects.addMemberAsSystem(p.slug, opts.maintainer, 'maintainer');
-        output(opts.json, p, `Created project ${p.name} (/p/${p.slug}), case keys ${p.key}-n`);
-      });
-    });
+    .action(
+      async (opts: {
+        slug: string;
+        name: string;
+        key?: string;
+        description?: string;
+        maintainer?: string;
+        json?: boolean;
+      }) => {
+        await withCore(async (core) => {
+          const p = await core.services.projects.create('system', opts);
+          if (opts.maintainer)
+            await core.services.projects.addMemberAsSystem(p.slug, opts.maintainer, 'maintainer');
+          output(opts.json, p, `Created project ${p.name} (/p/${p.slug}), case keys ${p.key}-n`);
+        });
+      },
+    );
 }

@@ -5,7 +5,8 @@ import { CASE_STATES, RESOLUTIONS, SEVERITIES } from '../../domain/case-state.ts
 import { CREDIT_PREFERENCES, REPORT_LIMITS } from '../../domain/report.ts';
 import { MESSAGE_MAX } from '../../services/case.service.ts';
 
-const str = (max: number, description?: string) => Type.String({ maxLength: max, ...(description ? { description } : {}) });
+const str = (max: number, description?: string) =>
+  Type.String({ maxLength: max, ...(description ? { description } : {}) });
 const nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const literals = (values: readonly string[]) => Type.Union(values.map((v) => Type.Literal(v)));
 
@@ -29,7 +30,9 @@ export const ReportCreate = Type.Object(
     impact: str(REPORT_LIMITS.impact),
     affectedVersions: str(REPORT_LIMITS.affectedVersions),
     suggestedFix: Type.Optional(nullable(str(REPORT_LIMITS.suggestedFix))),
-    reporterEmail: Type.Optional(nullable(str(REPORT_LIMITS.reporterEmail, 'Where the team can reach you; optional'))),
+    reporterEmail: Type.Optional(
+      nullable(str(REPORT_LIMITS.reporterEmail, 'Where the team can reach you; optional')),
+    ),
     creditPreference: Type.Optional(literals(CREDIT_PREFERENCES)),
     creditName: Type.Optional(nullable(str(REPORT_LIMITS.creditName))),
   },
@@ -44,7 +47,12 @@ export const ReportCreated = Type.Object({
 });
 
 export const MessageCreate = Type.Object(
-  { body: str(MESSAGE_MAX), internal: Type.Optional(Type.Boolean({ description: 'Team only: an internal note the reporter never sees' })) },
+  {
+    body: str(MESSAGE_MAX),
+    internal: Type.Optional(
+      Type.Boolean({ description: 'Team only: an internal note the reporter never sees' }),
+    ),
+  },
   { additionalProperties: false },
 );
 

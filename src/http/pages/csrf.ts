@@ -15,4 +15,5 @@ export const csrfGuard: preHandlerAsyncHookHandler = async function (request, re
   });
 };
 
-export const CSRF_RETRY = 'Your form had expired, so nothing was sent yet. Check the text below and submit again.';
+export const CSRF_RETRY =
+  'Your form had expired, so nothing was sent yet. Check the text below and submit again.';

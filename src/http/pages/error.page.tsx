@@ -3,7 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import { render } from 'preact-render-to-string';
 import { Layout } from './components/layout.tsx';
 
-export function renderErrorPage(request: FastifyRequest, status: number, title: string, detail: string): string {
+export function renderErrorPage(
+  request: FastifyRequest,
+  status: number,
+  title: string,
+  detail: string,
+): string {
   const user = request.actor?.kind === 'user' ? request.actor.user : null;
   // No CSRF token here: the error may come from the CSRF check itself; the sign-out form then fails safe.
   return (

@@ -21,7 +21,10 @@ export function cookieSettings(publicUrl: URL): CookieSettings {
   // Secure cookies need https, except on loopback where browsers treat http as a secure context.
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname);
   const secure = publicUrl.protocol === 'https:' || loopback;
-  return { secure, sessionName: publicUrl.protocol === 'https:' ? '__Host-parley_session' : 'parley_session' };
+  return {
+    secure,
+    sessionName: publicUrl.protocol === 'https:' ? '__Host-parley_session' : 'parley_session',
+  };
 }
 
 export function registerActor(app: FastifyInstance, auth: AuthService, cookies: CookieSettings) {

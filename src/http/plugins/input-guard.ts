@@ -20,6 +20,10 @@ export function registerInputGuard(app: FastifyInstance) {
       (request.url.includes('%00') || request.url.includes('\u0000') ? 'url' : null) ??
       findNul(request.query, 'query') ??
       findNul(request.body, '');
-    if (hit) throw new ValidationError([{ field: hit, message: 'Text may not contain NUL characters.' }], 'The request contains a NUL character.');
+    if (hit)
+      throw new ValidationError(
+        [{ field: hit, message: 'Text may not contain NUL characters.' }],
+        'The request contains a NUL character.',
+      );
   });
 }

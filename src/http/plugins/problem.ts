@@ -60,26 +60,58 @@ export function isApiPath(url: string): boolean {
 export function toProblem(err: unknown): Problem {
   if (err instanceof DomainError) {
     const status = STATUS_BY_CODE[err.code] ?? (err.code.endsWith('conflict') ? 409 : 400);
-    const p: Problem = { type: problemType(err.code), title: TITLES[status] ?? 'Error', status, detail: err.message };
+    const p: Problem = {
+      type: problemType(err.code),
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail: err.message,
+    };
     if (err instanceof ValidationError) p.errors = err.errors;
     return p;
   }
-  const fe = err as FastifyError & { validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }> };
+  const fe = err as FastifyError & {
+    validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }>;
+  };
   if (fe && fe.validation) {
     const errors = fe.validation.map((v) => ({
-      field: (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') || String(v.params?.missingProperty ?? v.params?.additionalProperty ?? ''),
+      field:
+        (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') ||
+        String(v.params?.missingProperty ?? v.params?.additionalProperty ?? ''),
       message: v.message ?? 'is not valid',
     }));
-    return { type: problemType('bad-request'), title: TITLES[400]!, status: 400, detail: 'The request does not match the API schema.', errors };
+    return {
+      type: problemType('bad-request'),
+      title: TITLES[400]!,
+      status: 400,
+      detail: 'The request does not match the API schema.',
+      errors,
+    };
   }
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
     const code =
-      status === 413 ? 'payload-too-large' : status === 415 ? 'unsupported-media-type' : status === 429 ? 'rate-limited' : status === 404 ? 'not-found' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : 'bad-request';
+      status === 413
+        ? 'payload-too-large'
+        : status === 415
+          ? 'unsupported-media-type'
+          : status === 429
+            ? 'rate-limited'
+            : status === 404
+              ? 'not-found'
+              : status === 401
+                ? 'unauthenticated'
+                : status === 403
+                  ? 'forbidden'
+                  : 'bad-request';
     // Fastify's own 4xx messages (bad JSON, body too large, CSRF) describe the client's request; they are safe.
     return { type: problemType(code), title: TITLES[status] ?? 'Bad request', status, detail: fe.message };
   }
-  return { type: problemType('internal'), title: TITLES[500]!, status: 500, detail: 'Something went wrong on our side. It has been logged.' };
+  return {
+    type: problemType('internal'),
+    title: TITLES[500]!,
+    status: 500,
+    detail: 'Something went wrong on our side. It has been logged.',
+  };
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Problem) {
@@ -100,8 +132,16 @@ export function registerErrorHandling(app: FastifyInstance) {
       .send(renderErrorPage(request, p.status, p.title, p.status >= 500 ? p.detail! : (p.detail ?? p.title)));
   });
   app.setNotFoundHandler((request, reply) => {
-    const p: Problem = { type: problemType('not-found'), title: 'Not found', status: 404, detail: 'There is nothing at this address.' };
+    const p: Problem = {
+      type: problemType('not-found'),
+      title: 'Not found',
+      status: 404,
+      detail: 'There is nothing at this address.',
+    };
     if (isApiPath(request.url)) return sendProblem(request, reply, p);
-    return reply.status(404).type('text/html; charset=utf-8').send(renderErrorPage(request, 404, 'Not found', p.detail!));
+    return reply
+      .status(404)
+      .type('text/html; charset=utf-8')
+      .send(renderErrorPage(request, 404, 'Not found', p.detail!));
   });
 }

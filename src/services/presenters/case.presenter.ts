@@ -86,7 +86,8 @@ export function buildTimeline(
     if (audience === 'reporter' && e.visibility !== 'reporter') continue;
     const m = e.message_id ? byId.get(e.message_id) : undefined;
     if (e.message_id && (!m || (audience === 'reporter' && m.visibility !== 'reporter'))) continue;
-    const teamName = audience === 'reporter' ? 'Security team' : (names.get(e.actor_user_id ?? '') ?? 'Team member');
+    const teamName =
+      audience === 'reporter' ? 'Security team' : (names.get(e.actor_user_id ?? '') ?? 'Team member');
     const name = e.actor_kind === 'reporter' ? 'Reporter' : e.actor_kind === 'system' ? 'Parley' : teamName;
     let data: Record<string, unknown> = {};
     try {

@@ -1,5 +1,6 @@
 // Initial schema: accounts, projects and teams, cases with their timeline and messages.
 // Frozen: later changes go in new migrations. Uses Kysely<any> so it never follows schema.ts.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 import { PostgresAdapter, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -103,7 +104,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('closed_at', ts)
     .addUniqueConstraint('cases_project_number_uq', ['project_id', 'number'])
     .execute();
-  await db.schema.createIndex('cases_project_state_idx').on('cases').columns(['project_id', 'state', 'created_at']).execute();
+  await db.schema
+    .createIndex('cases_project_state_idx')
+    .on('cases')
+    .columns(['project_id', 'state', 'created_at'])
+    .execute();
   await db.schema.createIndex('cases_created_idx').on('cases').column('created_at').execute();
 
   await db.schema
@@ -117,7 +122,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('created_at', ts, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('messages_case_idx').on('messages').columns(['case_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('messages_case_idx')
+    .on('messages')
+    .columns(['case_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('case_events')
@@ -139,7 +148,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['case_events', 'messages', 'cases', 'memberships', 'projects', 'account_tokens', 'api_tokens', 'sessions', 'users']) {
+  for (const t of [
+    'case_events',
+    'messages',
+    'cases',
+    'memberships',
+    'projects',
+    'account_tokens',
+    'api_tokens',
+    'sessions',
+    'users',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

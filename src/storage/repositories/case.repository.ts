@@ -68,10 +68,18 @@ export async function listCases(db: Db, q: CaseListQuery) {
   }
   if (q.states && q.states.length) query = query.where('cases.state', 'in', q.states);
   const dir = q.order === 'newest' ? 'desc' : 'asc';
-  return query.orderBy('cases.created_at', dir).orderBy('cases.number', dir).limit(q.limit).offset(q.offset).execute();
+  return query
+    .orderBy('cases.created_at', dir)
+    .orderBy('cases.number', dir)
+    .limit(q.limit)
+    .offset(q.offset)
+    .execute();
 }
 
-export async function countCases(db: Db, q: Omit<CaseListQuery, 'order' | 'limit' | 'offset'>): Promise<number> {
+export async function countCases(
+  db: Db,
+  q: Omit<CaseListQuery, 'order' | 'limit' | 'offset'>,
+): Promise<number> {
   if (q.projectIds && q.projectIds.length === 0) return 0;
   let query = db.selectFrom('cases').select((eb) => eb.fn.countAll<number | string>().as('n'));
   if (q.projectIds) query = query.where('cases.project_id', 'in', q.projectIds);

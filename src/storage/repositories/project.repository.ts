@@ -44,7 +44,13 @@ export async function allocateCaseNumber(db: Db, projectId: string): Promise<num
   return Number(r.last_case_number);
 }
 
-export async function upsertMembership(db: Db, projectId: string, userId: string, role: ProjectRole, now: string) {
+export async function upsertMembership(
+  db: Db,
+  projectId: string,
+  userId: string,
+  role: ProjectRole,
+  now: string,
+) {
   await db
     .insertInto('memberships')
     .values({ project_id: projectId, user_id: userId, role, created_at: now })
@@ -53,7 +59,11 @@ export async function upsertMembership(db: Db, projectId: string, userId: string
 }
 
 export async function deleteMembership(db: Db, projectId: string, userId: string): Promise<void> {
-  await db.deleteFrom('memberships').where('project_id', '=', projectId).where('user_id', '=', userId).execute();
+  await db
+    .deleteFrom('memberships')
+    .where('project_id', '=', projectId)
+    .where('user_id', '=', userId)
+    .execute();
 }
 
 export async function findRole(db: Db, projectId: string, userId: string): Promise<ProjectRole | undefined> {
@@ -81,7 +91,14 @@ export async function listMembers(db: Db, projectId: string) {
   return db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.password_hash', 'memberships.role', 'memberships.created_at'])
+    .select([
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.password_hash',
+      'memberships.role',
+      'memberships.created_at',
+    ])
     .where('memberships.project_id', '=', projectId)
     .orderBy('users.email')
     .execute();

@@ -50,8 +50,17 @@ export async function findSessionUser(db: Db, idHash: string, now: string) {
     .executeTakeFirst();
 }
 
-export async function touchSession(db: Db, idHash: string, lastSeenAt: string, expiresAt: string): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt }).where('id_hash', '=', idHash).execute();
+export async function touchSession(
+  db: Db,
+  idHash: string,
+  lastSeenAt: string,
+  expiresAt: string,
+): Promise<void> {
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: lastSeenAt, expires_at: expiresAt })
+    .where('id_hash', '=', idHash)
+    .execute();
 }
 
 export async function deleteSession(db: Db, idHash: string): Promise<void> {
@@ -72,7 +81,12 @@ export async function findApiTokenUser(db: Db, tokenHash: string) {
   return db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['api_tokens.id as token_id', 'api_tokens.expires_at', 'api_tokens.revoked_at', 'api_tokens.last_used_at'])
+    .select([
+      'api_tokens.id as token_id',
+      'api_tokens.expires_at',
+      'api_tokens.revoked_at',
+      'api_tokens.last_used_at',
+    ])
     .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'users.disabled_at'])
     .where('api_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -88,7 +102,12 @@ export async function insertAccountToken(db: Db, row: Insertable<AccountTokensTa
   await db.insertInto('account_tokens').values(row).execute();
 }
 
-export async function findUsableAccountToken(db: Db, tokenHash: string, purpose: AccountTokensTable['purpose'], now: string) {
+export async function findUsableAccountToken(
+  db: Db,
+  tokenHash: string,
+  purpose: AccountTokensTable['purpose'],
+  now: string,
+) {
   return db
     .selectFrom('account_tokens')
     .selectAll()
@@ -110,6 +129,15 @@ export async function consumeAccountToken(db: Db, tokenHash: string, now: string
   return Number(r.numUpdatedRows) === 1;
 }
 
-export async function expireAccountTokens(db: Db, purpose: AccountTokensTable['purpose'], now: string): Promise<void> {
-  await db.updateTable('account_tokens').set({ used_at: now }).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
+export async function expireAccountTokens(
+  db: Db,
+  purpose: AccountTokensTable['purpose'],
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('account_tokens')
+    .set({ used_at: now })
+    .where('purpose', '=', purpose)
+    .where('used_at', 'is', null)
+    .execute();
 }

@@ -4,11 +4,24 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { publicLink } from '../../../config.ts';
-import { IdParam, MessageCreate, ReportCreate, ReportCreated, ReportListQuery, ReportPatch, SlugParam, Transition, problemResponses } from '../schemas.ts';
+import {
+  IdParam,
+  MessageCreate,
+  ReportCreate,
+  ReportCreated,
+  ReportListQuery,
+  ReportPatch,
+  SlugParam,
+  Transition,
+  problemResponses,
+} from '../schemas.ts';
 import { caseRef } from '../case-ref.ts';
 import { intakeRateLimit } from '../../plugins/rate-limits.ts';
 
-const CaseView = Type.Object({}, { additionalProperties: true, description: 'A case as the caller may see it (team or reporter view)' });
+const CaseView = Type.Object(
+  {},
+  { additionalProperties: true, description: 'A case as the caller may see it (team or reporter view)' },
+);
 const security = [{ bearer: [] }];
 
 export async function reportRoutes(app: FastifyInstance) {
@@ -29,12 +42,15 @@ export async function reportRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const created = await services.cases.submitReport(request.params.slug, request.body, 'api');
-      return reply.status(201).header('location', `/api/v1/reports/${created.id}`).send({
-        id: created.id,
-        key: created.key,
-        caseUrl: publicLink(config, created.casePath),
-        accessToken: created.accessToken,
-      });
+      return reply
+        .status(201)
+        .header('location', `/api/v1/reports/${created.id}`)
+        .send({
+          id: created.id,
+          key: created.key,
+          caseUrl: publicLink(config, created.casePath),
+          accessToken: created.accessToken,
+        });
     },
   );
 
@@ -47,7 +63,10 @@ export async function reportRoutes(app: FastifyInstance) {
         security,
         querystring: ReportListQuery,
         response: {
-          200: Type.Object({ items: Type.Array(Type.Object({}, { additionalProperties: true })), total: Type.Integer() }),
+          200: Type.Object({
+            items: Type.Array(Type.Object({}, { additionalProperties: true })),
+            total: Type.Integer(),
+          }),
           ...problemResponses,
         },
       },
@@ -57,7 +76,15 @@ export async function reportRoutes(app: FastifyInstance) {
 
   r.get(
     '/api/v1/reports/:id',
-    { schema: { tags: ['reports'], summary: 'Read one case', security, params: IdParam, response: { 200: CaseView, ...problemResponses } } },
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Read one case',
+        security,
+        params: IdParam,
+        response: { 200: CaseView, ...problemResponses },
+      },
+    },
     async (request) => services.cases.get(request.actor, caseRef(request.params.id)),
   );
 
@@ -74,7 +101,12 @@ export async function reportRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const m = await services.cases.addMessage(request.actor, caseRef(request.params.id), request.body, 'api');
+      const m = await services.cases.addMessage(
+        request.actor,
+        caseRef(request.params.id),
+        request.body,
+        'api',
+      );
       return reply.status(201).send(m);
     },
   );

@@ -15,8 +15,21 @@ export function LoginPage(props: { ctx: PageContext; next: string; values?: Valu
         <form method="post" action="/login">
           <Csrf token={props.ctx.csrf} />
           <input type="hidden" name="next" value={props.next} />
-          <TextField name="email" type="email" label="E-mail" required autocomplete="username" values={props.values} />
-          <TextField name="password" type="password" label="Password" required autocomplete="current-password" />
+          <TextField
+            name="email"
+            type="email"
+            label="E-mail"
+            required
+            autocomplete="username"
+            values={props.values}
+          />
+          <TextField
+            name="password"
+            type="password"
+            label="Password"
+            required
+            autocomplete="current-password"
+          />
           <div class="actions">
             <button type="submit">Sign in</button>
           </div>
@@ -26,7 +39,12 @@ export function LoginPage(props: { ctx: PageContext; next: string; values?: Valu
   );
 }
 
-export function SetupPage(props: { ctx: PageContext; token: string; values?: Values; errors?: FieldError[] }) {
+export function SetupPage(props: {
+  ctx: PageContext;
+  token: string;
+  values?: Values;
+  errors?: FieldError[];
+}) {
   return (
     <Layout ctx={props.ctx} title="Create the first admin">
       <section class="card narrow">
@@ -36,9 +54,32 @@ export function SetupPage(props: { ctx: PageContext; token: string; values?: Val
         <ErrorSummary errors={props.errors} />
         <form method="post" action={`/setup/${props.token}`}>
           <Csrf token={props.ctx.csrf} />
-          <TextField name="name" label="Your name" required autocomplete="name" values={props.values} errors={props.errors} />
-          <TextField name="email" type="email" label="E-mail" required autocomplete="username" values={props.values} errors={props.errors} />
-          <TextField name="password" type="password" label="Password" hint={`At least ${PASSWORD_MIN} characters.`} required autocomplete="new-password" errors={props.errors} />
+          <TextField
+            name="name"
+            label="Your name"
+            required
+            autocomplete="name"
+            values={props.values}
+            errors={props.errors}
+          />
+          <TextField
+            name="email"
+            type="email"
+            label="E-mail"
+            required
+            autocomplete="username"
+            values={props.values}
+            errors={props.errors}
+          />
+          <TextField
+            name="password"
+            type="password"
+            label="Password"
+            hint={`At least ${PASSWORD_MIN} characters.`}
+            required
+            autocomplete="new-password"
+            errors={props.errors}
+          />
           <div class="actions">
             <button type="submit">Create admin and sign in</button>
           </div>
@@ -48,7 +89,12 @@ export function SetupPage(props: { ctx: PageContext; token: string; values?: Val
   );
 }
 
-export function ActivatePage(props: { ctx: PageContext; token: string; email: string; errors?: FieldError[] }) {
+export function ActivatePage(props: {
+  ctx: PageContext;
+  token: string;
+  email: string;
+  errors?: FieldError[];
+}) {
   return (
     <Layout ctx={props.ctx} title="Activate your account">
       <section class="card narrow">
@@ -59,7 +105,15 @@ export function ActivatePage(props: { ctx: PageContext; token: string; email: st
         <ErrorSummary errors={props.errors} />
         <form method="post" action={`/activate/${props.token}`}>
           <Csrf token={props.ctx.csrf} />
-          <TextField name="password" type="password" label="Password" hint={`At least ${PASSWORD_MIN} characters.`} required autocomplete="new-password" errors={props.errors} />
+          <TextField
+            name="password"
+            type="password"
+            label="Password"
+            hint={`At least ${PASSWORD_MIN} characters.`}
+            required
+            autocomplete="new-password"
+            errors={props.errors}
+          />
           <div class="actions">
             <button type="submit">Activate and sign in</button>
           </div>

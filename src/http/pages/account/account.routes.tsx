@@ -18,8 +18,16 @@ export function safeNext(next: unknown): string {
 export async function accountPages(app: FastifyInstance) {
   const { services, config, cookies } = app.parley;
 
-  const startSession = async (reply: FastifyReply, email: string, password: string, request: FastifyRequest) => {
-    const s = await services.auth.login(email, password, { ip: request.ip, userAgent: request.headers['user-agent'] });
+  const startSession = async (
+    reply: FastifyReply,
+    email: string,
+    password: string,
+    request: FastifyRequest,
+  ) => {
+    const s = await services.auth.login(email, password, {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
     reply.setCookie(cookies.sessionName, s.sessionSecret, {
       path: '/',
       httpOnly: true,
@@ -31,21 +39,37 @@ export async function accountPages(app: FastifyInstance) {
 
   app.get('/login', async (request: FastifyRequest<{ Querystring: { next?: string } }>, reply) => {
     if (request.actor.kind === 'user') return reply.redirect(safeNext(request.query.next), 303);
-    return sendPage(reply, <LoginPage ctx={pageContext(request, reply)} next={safeNext(request.query.next)} />);
+    return sendPage(
+      reply,
+      <LoginPage ctx={pageContext(request, reply)} next={safeNext(request.query.next)} />,
+    );
   });
 
-  app.post('/login', { preHandler: csrfGuard, config: { rateLimit: loginRateLimit(config) } }, async (request, reply) => {
-    const v = formValues(request.body);
-    try {
-      await startSession(reply, v.email ?? '', v.password ?? '', request);
-    } catch (e) {
-      if (e instanceof UnauthenticatedError) {
-        return sendPage(reply, <LoginPage ctx={pageContext(request, reply)} next={safeNext(v.next)} values={{ email: v.email }} message={e.message} />, 401);
+  app.post(
+    '/login',
+    { preHandler: csrfGuard, config: { rateLimit: loginRateLimit(config) } },
+    async (request, reply) => {
+      const v = formValues(request.body);
+      try {
+        await startSession(reply, v.email ?? '', v.password ?? '', request);
+      } catch (e) {
+        if (e instanceof UnauthenticatedError) {
+          return sendPage(
+            reply,
+            <LoginPage
+              ctx={pageContext(request, reply)}
+              next={safeNext(v.next)}
+              values={{ email: v.email }}
+              message={e.message}
+            />,
+            401,
+          );
+        }
+        throw e;
       }
-      throw e;
-    }
-    return reply.redirect(safeNext(v.next), 303);
-  });
+      return reply.redirect(safeNext(v.next), 303);
+    },
+  );
 
   app.post('/logout', { preHandler: csrfGuard }, async (request, reply) => {
     const secret = request.cookies[cookies.sessionName];
@@ -55,43 +79,73 @@ export async function accountPages(app: FastifyInstance) {
   });
 
   app.get('/setup/:token', async (request: TokenReq, reply) => {
-    if (!(await services.auth.isSetupTokenValid(request.params.token))) throw new NotFoundError('This setup link is not valid any more.');
+    if (!(await services.auth.isSetupTokenValid(request.params.token)))
+      throw new NotFoundError('This setup link is not valid any more.');
     return sendPage(reply, <SetupPage ctx={pageContext(request, reply)} token={request.params.token} />);
   });
 
-  app.post('/setup/:token', { preHandler: csrfGuard, config: { rateLimit: loginRateLimit(config) } }, async (request: TokenReq, reply) => {
-    const v = formValues(request.body);
-    try {
-      await services.auth.completeSetup(request.params.token, v);
-    } catch (e) {
-      if (e instanceof ValidationError) {
-        return sendPage(reply, <SetupPage ctx={pageContext(request, reply)} token={request.params.token} values={v} errors={e.errors} />, 422);
+  app.post(
+    '/setup/:token',
+    { preHandler: csrfGuard, config: { rateLimit: loginRateLimit(config) } },
+    async (request: TokenReq, reply) => {
+      const v = formValues(request.body);
+      try {
+        await services.auth.completeSetup(request.params.token, v);
+      } catch (e) {
+        if (e instanceof ValidationError) {
+          return sendPage(
+            reply,
+            <SetupPage
+              ctx={pageContext(request, reply)}
+              token={request.params.token}
+              values={v}
+              errors={e.errors}
+            />,
+            422,
+          );
+        }
+        throw e;
       }
-      throw e;
-    }
-    await startSession(reply, v.email ?? '', v.password ?? '', request);
-    return reply.redirect('/inbox', 303);
-  });
+      await startSession(reply, v.email ?? '', v.password ?? '', request);
+      return reply.redirect('/inbox', 303);
+    },
+  );
 
   app.get('/activate/:token', async (request: TokenReq, reply) => {
     const a = await services.auth.findActivation(request.params.token);
     if (!a) throw new NotFoundError('This activation link is not valid any more.');
-    return sendPage(reply, <ActivatePage ctx={pageContext(request, reply)} token={request.params.token} email={a.email} />);
+    return sendPage(
+      reply,
+      <ActivatePage ctx={pageContext(request, reply)} token={request.params.token} email={a.email} />,
+    );
   });
 
-  app.post('/activate/:token', { preHandler: csrfGuard, config: { rateLimit: loginRateLimit(config) } }, async (request: TokenReq, reply) => {
-    const v = formValues(request.body);
-    const a = await services.auth.findActivation(request.params.token);
-    if (!a) throw new NotFoundError('This activation link is not valid any more.');
-    try {
-      await services.auth.activate(request.params.token, v.password);
-    } catch (e) {
-      if (e instanceof ValidationError) {
-        return sendPage(reply, <ActivatePage ctx={pageContext(request, reply)} token={request.params.token} email={a.email} errors={e.errors} />, 422);
+  app.post(
+    '/activate/:token',
+    { preHandler: csrfGuard, config: { rateLimit: loginRateLimit(config) } },
+    async (request: TokenReq, reply) => {
+      const v = formValues(request.body);
+      const a = await services.auth.findActivation(request.params.token);
+      if (!a) throw new NotFoundError('This activation link is not valid any more.');
+      try {
+        await services.auth.activate(request.params.token, v.password);
+      } catch (e) {
+        if (e instanceof ValidationError) {
+          return sendPage(
+            reply,
+            <ActivatePage
+              ctx={pageContext(request, reply)}
+              token={request.params.token}
+              email={a.email}
+              errors={e.errors}
+            />,
+            422,
+          );
+        }
+        throw e;
       }
-      throw e;
-    }
-    await startSession(reply, a.email, v.password ?? '', request);
-    return reply.redirect('/inbox', 303);
-  });
+      await startSession(reply, a.email, v.password ?? '', request);
+      return reply.redirect('/inbox', 303);
+    },
+  );
 }

@@ -16,13 +16,20 @@ export function stateLabel(state: string): string {
 }
 
 export function StateBadge(props: { state: string; resolution?: string | null | undefined }) {
-  const text = props.state === 'closed' && props.resolution ? `Closed: ${props.resolution.replace(/-/g, ' ')}` : stateLabel(props.state);
+  const text =
+    props.state === 'closed' && props.resolution
+      ? `Closed: ${props.resolution.replace(/-/g, ' ')}`
+      : stateLabel(props.state);
   return <span class={`badge state-${props.state}`}>{text}</span>;
 }
 
 export function SeverityBadge(props: { severity: string | null }) {
   if (!props.severity) return null;
-  return <span class={`badge sev-${props.severity}`}>{props.severity[0]!.toUpperCase() + props.severity.slice(1)}</span>;
+  return (
+    <span class={`badge sev-${props.severity}`}>
+      {props.severity[0]!.toUpperCase() + props.severity.slice(1)}
+    </span>
+  );
 }
 
 /** A UTC timestamp shown readably; the machine-readable value stays in `datetime`. */
@@ -65,10 +72,19 @@ export function Timeline(props: { entries: TimelineEntry[] }) {
   return (
     <ol class="timeline">
       {props.entries.map((e) => (
-        <li key={e.id} id={`event-${e.id}`} class={[e.message ? 'message' : '', e.visibility === 'internal' ? 'internal' : ''].join(' ').trim() || undefined}>
+        <li
+          key={e.id}
+          id={`event-${e.id}`}
+          class={
+            [e.message ? 'message' : '', e.visibility === 'internal' ? 'internal' : ''].join(' ').trim() ||
+            undefined
+          }
+        >
           <div class="meta">
             <strong>{e.actor.name}</strong> {describe(e)} · <When at={e.at} />
-            {e.visibility === 'internal' ? <span class="badge"> Internal — never shown to the reporter</span> : null}
+            {e.visibility === 'internal' ? (
+              <span class="badge"> Internal — never shown to the reporter</span>
+            ) : null}
           </div>
           {e.message ? <div class="prose">{e.message.body}</div> : null}
         </li>

@@ -36,7 +36,9 @@ function Described(props: { name: string; hint?: string | undefined; error?: str
 }
 
 function describedBy(p: FieldProps, error: string | undefined) {
-  return [p.hint ? `${p.name}-hint` : '', error ? `${p.name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    [p.hint ? `${p.name}-hint` : '', error ? `${p.name}-error` : ''].filter(Boolean).join(' ') || undefined
+  );
 }
 
 export function TextField(p: FieldProps & { type?: 'text' | 'email' | 'password'; autocomplete?: string }) {

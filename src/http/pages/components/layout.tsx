@@ -3,7 +3,12 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../render.ts';
 
-export function Layout(props: { ctx: Pick<PageContext, 'user' | 'csrf'>; title: string; children: ComponentChildren; wide?: boolean }) {
+export function Layout(props: {
+  ctx: Pick<PageContext, 'user' | 'csrf'>;
+  title: string;
+  children: ComponentChildren;
+  wide?: boolean;
+}) {
   const { ctx } = props;
   return (
     <html lang="en">

@@ -8,8 +8,8 @@ export function HomePage(props: { ctx: PageContext; projects: PublicProject[] })
     <Layout ctx={props.ctx} title="Report a vulnerability">
       <h1>Report a vulnerability privately</h1>
       <p class="lead">
-        Found a security problem? Tell the project’s security team here. Only they will see your report. You need no account, and
-        the form works without JavaScript.
+        Found a security problem? Tell the project’s security team here. Only they will see your report. You
+        need no account, and the form works without JavaScript.
       </p>
       <h2>Projects</h2>
       {props.projects.length === 0 ? (

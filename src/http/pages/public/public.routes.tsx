@@ -28,7 +28,10 @@ export async function publicPages(app: FastifyInstance) {
   app.get('/p/:slug', async (request: SlugReq, reply) => {
     const project = await services.projects.getPublic(request.params.slug);
     const canManage = await services.projects.canManage(request.actor, project.slug);
-    return sendPage(reply, <ProjectPage ctx={pageContext(request, reply)} project={project} canManage={canManage} />);
+    return sendPage(
+      reply,
+      <ProjectPage ctx={pageContext(request, reply)} project={project} canManage={canManage} />,
+    );
   });
 
   app.get('/p/:slug/report', async (request: SlugReq, reply) => {
@@ -36,35 +39,71 @@ export async function publicPages(app: FastifyInstance) {
     return sendPage(reply, <ReportFormPage ctx={pageContext(request, reply)} project={project} />);
   });
 
-  app.post('/p/:slug/report', { config: { rateLimit: intakeRateLimit(config) } }, async (request: SlugReq, reply) => {
-    const project = await services.projects.getPublic(request.params.slug);
-    const values = formValues(request.body);
-    const again = (status: number, errors?: ValidationError['errors'], message?: string) =>
-      sendPage(reply, <ReportFormPage ctx={pageContext(request, reply)} project={project} values={values} errors={errors} message={message} />, status);
-    if (!(await csrfValid(request, reply))) return again(403, undefined, CSRF_RETRY);
-    try {
-      const created = await services.cases.submitReport(project.slug, values, 'web');
-      reply.setCookie(FLASH, '1', { path: '/c/', httpOnly: true, sameSite: 'lax', secure: cookies.secure, maxAge: 120 });
-      return reply.redirect(created.casePath, 303);
-    } catch (e) {
-      if (e instanceof ValidationError) return again(422, e.errors, e.message);
-      throw e;
-    }
-  });
+  app.post(
+    '/p/:slug/report',
+    { config: { rateLimit: intakeRateLimit(config) } },
+    async (request: SlugReq, reply) => {
+      const project = await services.projects.getPublic(request.params.slug);
+      const values = formValues(request.body);
+      const again = (status: number, errors?: ValidationError['errors'], message?: string) =>
+        sendPage(
+          reply,
+          <ReportFormPage
+            ctx={pageContext(request, reply)}
+            project={project}
+            values={values}
+            errors={errors}
+            message={message}
+          />,
+          status,
+        );
+      if (!(await csrfValid(request, reply))) return again(403, undefined, CSRF_RETRY);
+      try {
+        const created = await services.cases.submitReport(project.slug, values, 'web');
+        reply.setCookie(FLASH, '1', {
+          path: '/c/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: cookies.secure,
+          maxAge: 120,
+        });
+        return reply.redirect(created.casePath, 303);
+      } catch (e) {
+        if (e instanceof ValidationError) return again(422, e.errors, e.message);
+        throw e;
+      }
+    },
+  );
 
   async function reporterView(request: TokenReq): Promise<ReporterCaseView> {
     const actor = await services.auth.resolveCaseToken(request.params.token);
-    if (!actor) throw new NotFoundError('This private link does not lead to a report. Check that you copied all of it.');
-    return (await services.cases.get(actor, { id: actor.kind === 'reporter' ? actor.caseId : '' })) as ReporterCaseView;
+    if (!actor)
+      throw new NotFoundError(
+        'This private link does not lead to a report. Check that you copied all of it.',
+      );
+    return (await services.cases.get(actor, {
+      id: actor.kind === 'reporter' ? actor.caseId : '',
+    })) as ReporterCaseView;
   }
 
-  const showCase = async (request: TokenReq, reply: FastifyReply, extra: { values?: Record<string, string | undefined>; errors?: ValidationError['errors'] } = {}, status = 200) => {
+  const showCase = async (
+    request: TokenReq,
+    reply: FastifyReply,
+    extra: { values?: Record<string, string | undefined>; errors?: ValidationError['errors'] } = {},
+    status = 200,
+  ) => {
     const view = await reporterView(request);
     const justSubmitted = request.cookies[FLASH] === '1';
     if (justSubmitted) reply.clearCookie(FLASH, { path: '/c/' });
     return sendPage(
       reply,
-      <ReporterCasePage ctx={pageContext(request, reply)} view={view} token={request.params.token} justSubmitted={justSubmitted} {...extra} />,
+      <ReporterCasePage
+        ctx={pageContext(request, reply)}
+        view={view}
+        token={request.params.token}
+        justSubmitted={justSubmitted}
+        {...extra}
+      />,
       status,
     );
   };
@@ -79,7 +118,12 @@ export async function publicPages(app: FastifyInstance) {
     const actor = await services.auth.resolveCaseToken(request.params.token);
     if (!actor) throw new NotFoundError('This private link does not lead to a report.');
     try {
-      await services.cases.addMessage(actor, { id: actor.kind === 'reporter' ? actor.caseId : '' }, { body: values.body }, 'web');
+      await services.cases.addMessage(
+        actor,
+        { id: actor.kind === 'reporter' ? actor.caseId : '' },
+        { body: values.body },
+        'web',
+      );
     } catch (e) {
       if (e instanceof ValidationError) return showCase(request, reply, { values, errors: e.errors }, 422);
       throw e;

@@ -20,8 +20,8 @@ export function ReporterCasePage(props: {
     <Layout ctx={props.ctx} title={`Your report ${view.key}`}>
       {props.justSubmitted ? (
         <div class="alert success" role="status">
-          <strong>Your report was received.</strong> This page’s address is your private link to it: bookmark it and keep it secret.
-          Anyone with the link can read the report.
+          <strong>Your report was received.</strong> This page’s address is your private link to it: bookmark
+          it and keep it secret. Anyone with the link can read the report.
         </div>
       ) : null}
       <p class="eyebrow">
@@ -29,8 +29,11 @@ export function ReporterCasePage(props: {
       </p>
       <h1>{view.title}</h1>
       <p>
-        <StateBadge state={view.state} resolution={view.resolution} /> <SeverityBadge severity={view.severity} />{' '}
-        {view.needsInfo ? <span class="badge needs-info">The team asked you for more information</span> : null}
+        <StateBadge state={view.state} resolution={view.resolution} />{' '}
+        <SeverityBadge severity={view.severity} />{' '}
+        {view.needsInfo ? (
+          <span class="badge needs-info">The team asked you for more information</span>
+        ) : null}
       </p>
       <div class="split">
         <div>
@@ -40,7 +43,14 @@ export function ReporterCasePage(props: {
             <form method="post" action={`/c/${props.token}/messages`}>
               <Csrf token={props.ctx.csrf} />
               <ErrorSummary errors={props.errors} />
-              <TextArea name="body" label="Reply to the security team" required rows={5} values={props.values} errors={props.errors} />
+              <TextArea
+                name="body"
+                label="Reply to the security team"
+                required
+                rows={5}
+                values={props.values}
+                errors={props.errors}
+              />
               <div class="actions">
                 <button type="submit">Send reply</button>
               </div>
@@ -80,7 +90,11 @@ export function ReporterCasePage(props: {
             <dt>Contact</dt>
             <dd>{view.reporterEmail ?? 'none (anonymous)'}</dd>
             <dt>Credit</dt>
-            <dd>{view.credit.preference === 'anonymous' ? 'Not credited' : `${view.credit.name} (${view.credit.preference})`}</dd>
+            <dd>
+              {view.credit.preference === 'anonymous'
+                ? 'Not credited'
+                : `${view.credit.name} (${view.credit.preference})`}
+            </dd>
           </dl>
         </aside>
       </div>

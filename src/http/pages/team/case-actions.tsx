@@ -66,7 +66,12 @@ export function TransitionForms(props: { view: TeamCaseView; csrf: string }) {
                 <label for="close-duplicate">
                   Duplicate of <span class="hint">only for “duplicate”</span>
                 </label>
-                <input type="text" name="duplicateOf" id="close-duplicate" placeholder={view.key.replace(/\d+$/, '1')} />
+                <input
+                  type="text"
+                  name="duplicateOf"
+                  id="close-duplicate"
+                  placeholder={view.key.replace(/\d+$/, '1')}
+                />
               </div>
               <button type="submit" class="secondary">
                 Close
@@ -78,7 +83,10 @@ export function TransitionForms(props: { view: TeamCaseView; csrf: string }) {
           <form method="post" action={action} key={to} class="inline">
             <Csrf token={props.csrf} />
             <input type="hidden" name="to" value={to} />
-            <button type="submit" class={to === 'acknowledged' && view.state === 'new' ? undefined : 'secondary'}>
+            <button
+              type="submit"
+              class={to === 'acknowledged' && view.state === 'new' ? undefined : 'secondary'}
+            >
               {view.state === 'closed' && to === 'acknowledged' ? 'Reopen' : ACTION_LABEL[to]}
             </button>{' '}
           </form>
@@ -88,7 +96,11 @@ export function TransitionForms(props: { view: TeamCaseView; csrf: string }) {
   );
 }
 
-export function DetailsForm(props: { view: TeamCaseView; csrf: string; members: Array<{ id: string; name: string }> }) {
+export function DetailsForm(props: {
+  view: TeamCaseView;
+  csrf: string;
+  members: Array<{ id: string; name: string }>;
+}) {
   const { view } = props;
   return (
     <form method="post" action={`/cases/${view.key}/update`}>
@@ -108,7 +120,8 @@ export function DetailsForm(props: { view: TeamCaseView; csrf: string; members: 
       </select>
       <input type="hidden" name="needsInfo" value="false" />
       <label>
-        <input type="checkbox" name="needsInfo" value="true" checked={view.needsInfo} /> Waiting for information from the reporter
+        <input type="checkbox" name="needsInfo" value="true" checked={view.needsInfo} /> Waiting for
+        information from the reporter
       </label>
       <div class="actions">
         <button type="submit" class="secondary">
@@ -119,7 +132,11 @@ export function DetailsForm(props: { view: TeamCaseView; csrf: string; members: 
   );
 }
 
-export function MessageForms(props: { view: TeamCaseView; csrf: string; values?: { body?: string; note?: string } }) {
+export function MessageForms(props: {
+  view: TeamCaseView;
+  csrf: string;
+  values?: { body?: string; note?: string };
+}) {
   const action = `/cases/${props.view.key}/messages`;
   return (
     <>

@@ -33,7 +33,8 @@ export function CasePage(props: {
       </p>
       <h1>{view.title}</h1>
       <p>
-        <StateBadge state={view.state} resolution={view.resolution} /> <SeverityBadge severity={view.severity} />{' '}
+        <StateBadge state={view.state} resolution={view.resolution} />{' '}
+        <SeverityBadge severity={view.severity} />{' '}
         {view.needsInfo ? <span class="badge needs-info">Waiting for the reporter</span> : null}
       </p>
       {props.error ? <ErrorSummary message={props.error.message} errors={props.error.errors} /> : null}
@@ -87,7 +88,11 @@ export function CasePage(props: {
               <dt>Reporter</dt>
               <dd>{view.reporterEmail ?? 'anonymous (link only)'}</dd>
               <dt>Credit</dt>
-              <dd>{view.credit.preference === 'anonymous' ? 'anonymous' : `${view.credit.name} (${view.credit.preference})`}</dd>
+              <dd>
+                {view.credit.preference === 'anonymous'
+                  ? 'anonymous'
+                  : `${view.credit.name} (${view.credit.preference})`}
+              </dd>
               {view.duplicateOf ? (
                 <>
                   <dt>Duplicate of</dt>

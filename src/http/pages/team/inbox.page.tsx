@@ -34,7 +34,8 @@ export function InboxPage(props: {
       <h1>Inbox</h1>
       {props.projects.length === 0 ? (
         <div class="alert warn">
-          You are not on any project’s team yet. {props.isAdmin ? <a href="/projects/new">Create a project</a> : 'Ask a maintainer to add you.'}
+          You are not on any project’s team yet.{' '}
+          {props.isAdmin ? <a href="/projects/new">Create a project</a> : 'Ask a maintainer to add you.'}
         </div>
       ) : null}
       <form method="get" action="/inbox" class="filters card">
@@ -116,7 +117,8 @@ export function InboxPage(props: {
                     <div class="hint">{c.project.name}</div>
                   </td>
                   <td>
-                    <StateBadge state={c.state} resolution={c.resolution} /> {c.needsInfo ? <span class="badge needs-info">Needs info</span> : null}
+                    <StateBadge state={c.state} resolution={c.resolution} />{' '}
+                    {c.needsInfo ? <span class="badge needs-info">Needs info</span> : null}
                   </td>
                   <td>
                     <SeverityBadge severity={c.severity} />

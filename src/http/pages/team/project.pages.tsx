@@ -15,8 +15,19 @@ export function NewProjectPage(props: { ctx: PageContext; values?: Values; error
         <form method="post" action="/projects/new">
           <Csrf token={props.ctx.csrf} />
           <TextField name="name" label="Name" required {...f} />
-          <TextField name="slug" label="URL name" hint="Lower-case letters, digits and dashes, e.g. flux2 → /p/flux2" required {...f} />
-          <TextField name="key" label="Case key prefix" hint="Capital letters or digits, e.g. FLUX → FLUX-1. Empty: derived from the URL name." {...f} />
+          <TextField
+            name="slug"
+            label="URL name"
+            hint="Lower-case letters, digits and dashes, e.g. flux2 → /p/flux2"
+            required
+            {...f}
+          />
+          <TextField
+            name="key"
+            label="Case key prefix"
+            hint="Capital letters or digits, e.g. FLUX → FLUX-1. Empty: derived from the URL name."
+            {...f}
+          />
           <TextArea name="description" label="Description" rows={3} {...f} />
           <div class="actions">
             <button type="submit">Create project</button>
@@ -54,7 +65,8 @@ export function SettingsPage(props: {
       <h1>Team</h1>
       {props.activationLink ? (
         <div class="alert success" role="status">
-          <strong>Account created.</strong> Send this one-time activation link to them privately (it works for 7 days):
+          <strong>Account created.</strong> Send this one-time activation link to them privately (it works for
+          7 days):
           <code class="secret">{props.activationLink}</code>
         </div>
       ) : null}
@@ -80,7 +92,11 @@ export function SettingsPage(props: {
                 <td>{m.email}</td>
                 <td>{m.role}</td>
                 <td>
-                  <form method="post" action={`/p/${project.slug}/settings/members/${m.userId}/remove`} class="inline">
+                  <form
+                    method="post"
+                    action={`/p/${project.slug}/settings/members/${m.userId}/remove`}
+                    class="inline"
+                  >
                     <Csrf token={props.ctx.csrf} />
                     <button type="submit" class="link">
                       Remove

@@ -25,7 +25,12 @@ export async function projectPages(app: FastifyInstance) {
       const p = await services.projects.create(request.actor, v);
       return reply.redirect(`/p/${p.slug}/settings`, 303);
     } catch (e) {
-      if (e instanceof ValidationError) return sendPage(reply, <NewProjectPage ctx={pageContext(request, reply)} values={v} errors={e.errors} />, 422);
+      if (e instanceof ValidationError)
+        return sendPage(
+          reply,
+          <NewProjectPage ctx={pageContext(request, reply)} values={v} errors={e.errors} />,
+          422,
+        );
       throw e;
     }
   });
@@ -33,26 +38,46 @@ export async function projectPages(app: FastifyInstance) {
   const settings = async (
     request: SlugReq,
     reply: FastifyReply,
-    extra: { status?: number; values?: Values; errors?: ValidationError['errors']; message?: string; activationLink?: string | null } = {},
+    extra: {
+      status?: number;
+      values?: Values;
+      errors?: ValidationError['errors'];
+      message?: string;
+      activationLink?: string | null;
+    } = {},
   ) => {
     const members = await services.projects.listMembers(request.actor, request.params.slug);
     const project = await services.projects.getPublic(request.params.slug);
-    return sendPage(reply, <SettingsPage ctx={pageContext(request, reply)} project={project} members={members} {...extra} />, extra.status ?? 200);
+    return sendPage(
+      reply,
+      <SettingsPage ctx={pageContext(request, reply)} project={project} members={members} {...extra} />,
+      extra.status ?? 200,
+    );
   };
 
-  app.get('/p/:slug/settings', { preHandler: requireSignIn }, async (request: SlugReq, reply) => settings(request, reply));
+  app.get('/p/:slug/settings', { preHandler: requireSignIn }, async (request: SlugReq, reply) =>
+    settings(request, reply),
+  );
 
-  app.post('/p/:slug/settings/members', { preHandler: [requireSignIn, csrfGuard] }, async (request: SlugReq, reply) => {
-    const v = formValues(request.body);
-    try {
-      const r = await services.projects.addMember(request.actor, request.params.slug, v);
-      return settings(request, reply, { activationLink: r.activationPath ? publicLink(config, r.activationPath) : null });
-    } catch (e) {
-      if (e instanceof ValidationError) return settings(request, reply, { status: 422, values: v, errors: e.errors });
-      if (e instanceof ConflictError) return settings(request, reply, { status: 409, values: v, message: e.message });
-      throw e;
-    }
-  });
+  app.post(
+    '/p/:slug/settings/members',
+    { preHandler: [requireSignIn, csrfGuard] },
+    async (request: SlugReq, reply) => {
+      const v = formValues(request.body);
+      try {
+        const r = await services.projects.addMember(request.actor, request.params.slug, v);
+        return settings(request, reply, {
+          activationLink: r.activationPath ? publicLink(config, r.activationPath) : null,
+        });
+      } catch (e) {
+        if (e instanceof ValidationError)
+          return settings(request, reply, { status: 422, values: v, errors: e.errors });
+        if (e instanceof ConflictError)
+          return settings(request, reply, { status: 409, values: v, message: e.message });
+        throw e;
+      }
+    },
+  );
 
   app.post(
     '/p/:slug/settings/members/:userId/remove',

@@ -39,12 +39,25 @@ export async function teamPages(app: FastifyInstance) {
       if (!(e instanceof ValidationError)) throw e;
       // A hand-edited URL with an unknown state shows the open cases instead of an error page.
       filter.state = 'open';
-      result = await services.cases.list(request.actor, { project: filter.project || undefined, state: 'open', order: filter.order, limit: INBOX_PAGE_SIZE, offset: 0 });
+      result = await services.cases.list(request.actor, {
+        project: filter.project || undefined,
+        state: 'open',
+        order: filter.order,
+        limit: INBOX_PAGE_SIZE,
+        offset: 0,
+      });
     }
     const user = request.actor.kind === 'user' ? request.actor.user : null;
     return sendPage(
       reply,
-      <InboxPage ctx={pageContext(request, reply)} filter={filter} projects={projects} items={result.items} total={result.total} isAdmin={!!user?.isAdmin} />,
+      <InboxPage
+        ctx={pageContext(request, reply)}
+        filter={filter}
+        projects={projects}
+        items={result.items}
+        total={result.total}
+        isAdmin={!!user?.isAdmin}
+      />,
     );
   });
 
@@ -60,13 +73,29 @@ export async function teamPages(app: FastifyInstance) {
     // A reporter can never reach this page (pages resolve only sessions), but the presenter decides, not the route.
     if (view.audience !== 'team') throw new ForbiddenError();
     const members = await services.cases.assignableMembers(request.actor, ref);
-    return sendPage(reply, <CasePage ctx={pageContext(request, reply)} view={view as TeamCaseView} members={members} error={error} values={values} />, status);
+    return sendPage(
+      reply,
+      <CasePage
+        ctx={pageContext(request, reply)}
+        view={view as TeamCaseView}
+        members={members}
+        error={error}
+        values={values}
+      />,
+      status,
+    );
   };
 
-  app.get('/cases/:key', { preHandler: requireSignIn }, async (request: KeyReq, reply) => showCase(request, reply));
+  app.get('/cases/:key', { preHandler: requireSignIn }, async (request: KeyReq, reply) =>
+    showCase(request, reply),
+  );
 
   /** Runs a case action; domain refusals re-render the case page with the reason instead of an error page. */
-  const action = (run: (request: KeyReq, v: Record<string, string | undefined>) => Promise<unknown>, anchor = 'timeline') =>
+  const action =
+    (
+      run: (request: KeyReq, v: Record<string, string | undefined>) => Promise<unknown>,
+      anchor = 'timeline',
+    ) =>
     async (request: KeyReq, reply: FastifyReply) => {
       const v = formValues(request.body);
       try {
@@ -74,7 +103,13 @@ export async function teamPages(app: FastifyInstance) {
       } catch (e) {
         if (e instanceof ValidationError || e instanceof ConflictError) {
           const values = v.internal === 'true' ? { note: v.body } : { body: v.body };
-          return showCase(request, reply, e instanceof ValidationError ? 422 : 409, { message: e.message, errors: e instanceof ValidationError ? e.errors : undefined }, values);
+          return showCase(
+            request,
+            reply,
+            e instanceof ValidationError ? 422 : 409,
+            { message: e.message, errors: e instanceof ValidationError ? e.errors : undefined },
+            values,
+          );
         }
         throw e;
       }
@@ -87,19 +122,30 @@ export async function teamPages(app: FastifyInstance) {
     '/cases/:key/transition',
     guarded,
     action((request, v) =>
-      services.cases.transition(request.actor, { key: request.params.key }, {
-        to: v.to,
-        resolution: v.resolution || undefined,
-        severity: v.severity || undefined,
-        duplicateOf: v.resolution === 'duplicate' ? v.duplicateOf : undefined,
-      }),
+      services.cases.transition(
+        request.actor,
+        { key: request.params.key },
+        {
+          to: v.to,
+          resolution: v.resolution || undefined,
+          severity: v.severity || undefined,
+          duplicateOf: v.resolution === 'duplicate' ? v.duplicateOf : undefined,
+        },
+      ),
     ),
   );
 
   app.post<{ Params: { key: string } }>(
     '/cases/:key/messages',
     guarded,
-    action((request, v) => services.cases.addMessage(request.actor, { key: request.params.key }, { body: v.body, internal: v.internal === 'true' }, 'web')),
+    action((request, v) =>
+      services.cases.addMessage(
+        request.actor,
+        { key: request.params.key },
+        { body: v.body, internal: v.internal === 'true' },
+        'web',
+      ),
+    ),
   );
 
   app.post<{ Params: { key: string } }>(
@@ -109,12 +155,16 @@ export async function teamPages(app: FastifyInstance) {
       const body = request.body as Record<string, unknown>;
       // The checkbox sends "true" after the hidden "false" when ticked; the last value wins.
       const needs = Array.isArray(body.needsInfo) ? body.needsInfo.at(-1) : body.needsInfo;
-      await services.cases.update(request.actor, { key: request.params.key }, {
-        title: v.title,
-        severity: v.severity ?? '',
-        assigneeId: v.assigneeId ?? '',
-        needsInfo: needs === 'true' ? true : false,
-      });
+      await services.cases.update(
+        request.actor,
+        { key: request.params.key },
+        {
+          title: v.title,
+          severity: v.severity ?? '',
+          assigneeId: v.assigneeId ?? '',
+          needsInfo: needs === 'true' ? true : false,
+        },
+      );
     }),
   );
 }
