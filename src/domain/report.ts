@@ -38,6 +38,16 @@ export function isEmail(v: string): boolean {
   return v.length <= REPORT_LIMITS.reporterEmail && EMAIL.test(v);
 }
 
+/**
+ * Length in Unicode code points, the unit JSON Schema's maxLength uses, so the API schema and these
+ * rules agree on what "200 characters" means (an emoji counts once, not twice).
+ */
+export function charLength(v: string): number {
+  let n = 0;
+  for (const _ of v) n++;
+  return n;
+}
+
 function text(raw: unknown): string {
   if (typeof raw !== 'string') return '';
   // Normalise line endings so the stored text is the same whichever channel it came by.
@@ -51,12 +61,12 @@ export function parseReportInput(raw: Record<string, unknown>): ReportInput {
     const v = text(raw[field]);
     if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string') {
       errors.push({ field, message: `${label} must be text.` });
-    } else if (v.length < min) {
+    } else if (charLength(v) < min) {
       errors.push({
         field,
         message: min > 1 ? `${label} needs at least ${min} characters.` : `${label} is required.`,
       });
-    } else if (v.length > REPORT_LIMITS[field]) {
+    } else if (charLength(v) > REPORT_LIMITS[field]) {
       errors.push({ field, message: `${label} is too long (at most ${REPORT_LIMITS[field]} characters).` });
     }
     return v;
@@ -67,7 +77,7 @@ export function parseReportInput(raw: Record<string, unknown>): ReportInput {
       return null;
     }
     const v = text(raw[field]);
-    if (v.length > REPORT_LIMITS[field]) {
+    if (charLength(v) > REPORT_LIMITS[field]) {
       errors.push({ field, message: `${label} is too long (at most ${REPORT_LIMITS[field]} characters).` });
     }
     return v === '' ? null : v;

@@ -13,9 +13,10 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from '../config.ts';
 import type { Services } from '../services/index.ts';
-import { registerErrorHandling } from './plugins/problem.ts';
+import { registerErrorHandling, handleError } from './plugins/problem.ts';
 import { registerActor, cookieSettings } from './plugins/actor.ts';
 import { registerInputGuard } from './plugins/input-guard.ts';
+import { registerValidation } from './plugins/validation.ts';
 import { loggerOptions } from './plugins/logging.ts';
 import { registerApi } from './api/index.ts';
 import { registerPages } from './pages/index.ts';
@@ -39,9 +40,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
     routerOptions: { maxParamLength: 200 },
+    // Router-level refusals (undecodable URL, over-long path parameter) go through the same error
+    // handling as everything else; Fastify would otherwise answer them with its own JSON shape.
+    frameworkErrors: handleError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  // JSON for the API, urlencoded for forms; nothing else (a text/plain body is a 415, not a guessed string).
+  app.removeContentTypeParser('text/plain');
+  registerValidation(app);
   const cookies = cookieSettings(config.publicUrl);
   app.decorate('parley', { config, services, cookies });
 
@@ -67,10 +74,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       config.publicUrl.protocol === 'https:' ? { maxAge: 31536000, includeSubDomains: true } : false,
   });
   await app.register(cookie, { secret: opts.secret });
+  // Used for generating tokens (reply.generateCsrf); checks are in pages/csrf.ts.
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey:
-      cookies.secure && config.publicUrl.protocol === 'https:' ? '__Host-parley_csrf' : 'parley_csrf',
+    cookieKey: cookies.csrfName,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: cookies.secure, signed: true },
     getToken: (req) => (req.body as Record<string, string> | undefined)?._csrf,
   });

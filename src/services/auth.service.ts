@@ -81,7 +81,14 @@ export class AuthService {
       is_admin: opts.admin ? 1 : 0,
       created_at: iso(this.now()),
     };
-    await users.insertUser(this.deps.db, row);
+    try {
+      await users.insertUser(this.deps.db, row);
+    } catch (e) {
+      // A concurrent sign-up with the same e-mail lost the race on the unique index.
+      if (await users.findUserByEmail(this.deps.db, email))
+        throw new ConflictError(`An account for ${email} exists already.`, 'account-exists');
+      throw e;
+    }
     return identity(row);
   }
 
@@ -127,6 +134,10 @@ export class AuthService {
     name: string,
   ): Promise<{ user: UserIdentity; activationPath: string }> {
     const parsed = parseAccount({ email, name, password: undefined }, false);
+    // Same answer as createUser, rather than the database's unique-constraint error.
+    if (await users.findUserByEmail(this.deps.db, parsed.email)) {
+      throw new ConflictError(`An account for ${parsed.email} exists already.`, 'account-exists');
+    }
     const now = this.now();
     const row = {
       id: this.deps.random.uuid(),

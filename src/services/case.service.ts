@@ -2,13 +2,20 @@
 // transitions, messages and field changes. Every change appends to the case's timeline in the
 // same transaction, so the timeline is always the full story.
 import type { Kysely } from 'kysely';
-import { NotFoundError, ValidationError, ForbiddenError, type FieldError } from '../domain/errors.ts';
+import {
+  NotFoundError,
+  ValidationError,
+  ForbiddenError,
+  ConflictError,
+  type FieldError,
+} from '../domain/errors.ts';
 import {
   parseReportInput,
   formatCaseKey,
   CREDIT_PREFERENCES,
   isEmail,
   REPORT_LIMITS,
+  charLength,
 } from '../domain/report.ts';
 import {
   decideTransition,
@@ -22,6 +29,7 @@ import {
 import type { Database, CaseRow, CaseUpdate } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
+import { groupCommit, type GroupCommit } from '../storage/group-commit.ts';
 import { hashSecret, iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
 import { loadCase, requireUser, type CaseAccess } from './access.ts';
@@ -62,7 +70,12 @@ type EventInput = {
 };
 
 export class CaseService {
-  constructor(private readonly deps: ServiceDeps) {}
+  /** Report intake's transactions; on SQLite, concurrent submissions share one durable commit. */
+  private readonly intake: GroupCommit;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.intake = groupCommit(deps.db, deps.dialect);
+  }
 
   private async appendEvent(db: Kysely<Database>, caseId: string, actor: Actor, at: string, e: EventInput) {
     await cases.insertEvent(db, {
@@ -89,7 +102,7 @@ export class CaseService {
     const token = CASE_TOKEN_PREFIX + this.deps.random.token(32);
     const id = this.deps.random.uuid();
     const now = iso(this.deps.clock.now());
-    const key = await this.deps.db.transaction().execute(async (trx) => {
+    const key = await this.intake(async (trx) => {
       const number = await projects.allocateCaseNumber(trx, project.id);
       const key = formatCaseKey(project.key, number);
       await cases.insertCase(trx, {
@@ -273,7 +286,11 @@ export class CaseService {
     const severityChanged = outcome.severity !== row.severity;
     if (severityChanged) patch.severity = outcome.severity;
     await this.deps.db.transaction().execute(async (trx) => {
-      await cases.updateCase(trx, row.id, patch);
+      // The rules were checked against the state read above; a concurrent transition must not slip
+      // in between, or the timeline would record two moves from the same state.
+      if (!(await cases.updateCaseFromState(trx, row.id, row.state, patch))) {
+        throw new ConflictError('The case changed meanwhile; reload it and try again.');
+      }
       if (severityChanged) {
         await this.appendEvent(trx, row.id, actor, now, {
           type: 'severity.changed',
@@ -390,7 +407,7 @@ export class CaseService {
   ) {
     if ('title' in raw) {
       const t = typeof raw.title === 'string' ? raw.title.trim() : '';
-      if (t.length < 5 || t.length > REPORT_LIMITS.title)
+      if (charLength(t) < 5 || charLength(t) > REPORT_LIMITS.title)
         errors.push({ field: 'title', message: `5 to ${REPORT_LIMITS.title} characters.` });
       else if (t !== row.title) {
         patch.title = t;

@@ -11,7 +11,10 @@ export interface TestServices {
   close(): Promise<void>;
 }
 
-export async function createTestServices(dialect: Dialect, opts: { clock?: Clock } = {}): Promise<TestServices> {
+export async function createTestServices(
+  dialect: Dialect,
+  opts: { clock?: Clock } = {},
+): Promise<TestServices> {
   const tdb = await createTestDatabase(dialect);
   const services = createServices({
     db: tdb.handle.db,

@@ -14,6 +14,7 @@ declare module 'fastify' {
 
 export interface CookieSettings {
   sessionName: string;
+  csrfName: string;
   secure: boolean;
 }
 
@@ -21,9 +22,11 @@ export function cookieSettings(publicUrl: URL): CookieSettings {
   // Secure cookies need https, except on loopback where browsers treat http as a secure context.
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(publicUrl.hostname);
   const secure = publicUrl.protocol === 'https:' || loopback;
+  const https = publicUrl.protocol === 'https:';
   return {
     secure,
-    sessionName: publicUrl.protocol === 'https:' ? '__Host-parley_session' : 'parley_session',
+    sessionName: https ? '__Host-parley_session' : 'parley_session',
+    csrfName: https ? '__Host-parley_csrf' : 'parley_csrf',
   };
 }
 

@@ -41,6 +41,7 @@ const TITLES: Record<number, string> = {
   406: 'Not acceptable',
   409: 'Conflict',
   413: 'Payload too large',
+  414: 'URI too long',
   415: 'Unsupported media type',
   422: 'Unprocessable content',
   429: 'Too many requests',
@@ -48,12 +49,16 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
+/** Schema validation reports every error; an answer lists at most this many. */
+const MAX_FIELD_ERRORS = 50;
+
 export function problemType(code: string): string {
   return `urn:parley:problem:${code}`;
 }
 
 export function isApiPath(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('/v1/');
+  const path = url.split('?')[0]!;
+  return path === '/api' || path === '/v1' || url.startsWith('/api/') || url.startsWith('/v1/');
 }
 
 /** Maps anything thrown to a code and HTTP status, keeping only what is safe to tell a client. */
@@ -71,18 +76,26 @@ export function toProblem(err: unknown): Problem {
   }
   const fe = err as FastifyError & {
     validation?: Array<{ instancePath?: string; message?: string; params?: Record<string, unknown> }>;
+    validationContext?: string;
   };
   if (fe && fe.validation) {
-    const errors = fe.validation.map((v) => ({
-      field:
-        (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.') ||
-        String(v.params?.missingProperty ?? v.params?.additionalProperty ?? ''),
-      message: v.message ?? 'is not valid',
-    }));
+    // Parsed but not valid: the same status and type as the services' own field checks, so a client
+    // gets one kind of answer for a bad field whichever layer caught it.
+    const errors = fe.validation.slice(0, MAX_FIELD_ERRORS).map((v) => {
+      const path = (v.instancePath || '').replace(/^\//, '').replace(/\//g, '.');
+      const child = v.params?.missingProperty ?? v.params?.additionalProperty;
+      const field =
+        child === undefined
+          ? path || (fe.validationContext ?? 'body')
+          : path
+            ? `${path}.${String(child)}`
+            : String(child);
+      return { field, message: v.message ?? 'is not valid' };
+    });
     return {
-      type: problemType('bad-request'),
-      title: TITLES[400]!,
-      status: 400,
+      type: problemType('validation-error'),
+      title: TITLES[422]!,
+      status: 422,
       detail: 'The request does not match the API schema.',
       errors,
     };
@@ -119,18 +132,25 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Pro
   return reply.status(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }
 
+/** Answers an error: problem+json on API paths, the HTML error page elsewhere. Also Fastify's `frameworkErrors`. */
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const p = toProblem(err);
+  if (p.status >= 500) request.log.error({ err }, 'request failed');
+  else request.log.info({ status: p.status, code: p.type }, 'request refused');
+  if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
+  if (isApiPath(request.url)) {
+    // RFC 9110 §15.5.2: a 401 names the scheme to authenticate with (RFC 6750 for bearer tokens).
+    if (p.status === 401) reply.header('www-authenticate', 'Bearer realm="parley"');
+    return sendProblem(request, reply, p);
+  }
+  return reply
+    .status(p.status)
+    .type('text/html; charset=utf-8')
+    .send(renderErrorPage(request, p.status, p.title, p.status >= 500 ? p.detail! : (p.detail ?? p.title)));
+}
+
 export function registerErrorHandling(app: FastifyInstance) {
-  app.setErrorHandler((err, request, reply) => {
-    const p = toProblem(err);
-    if (p.status >= 500) request.log.error({ err }, 'request failed');
-    else request.log.info({ status: p.status, code: p.type }, 'request refused');
-    if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
-    if (isApiPath(request.url)) return sendProblem(request, reply, p);
-    return reply
-      .status(p.status)
-      .type('text/html; charset=utf-8')
-      .send(renderErrorPage(request, p.status, p.title, p.status >= 500 ? p.detail! : (p.detail ?? p.title)));
-  });
+  app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => {
     const p: Problem = {
       type: problemType('not-found'),

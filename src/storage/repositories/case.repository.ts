@@ -33,6 +33,22 @@ export async function updateCase(db: Db, id: string, patch: CaseUpdate): Promise
   await db.updateTable('cases').set(patch).where('id', '=', id).execute();
 }
 
+/** Updates the case only while it is still in `fromState`; false when a concurrent change got there first. */
+export async function updateCaseFromState(
+  db: Db,
+  id: string,
+  fromState: string,
+  patch: CaseUpdate,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('cases')
+    .set(patch)
+    .where('id', '=', id)
+    .where('state', '=', fromState)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export interface CaseListQuery {
   /** Restrict to these projects; undefined means every project (instance admin). */
   projectIds?: string[] | undefined;

@@ -57,7 +57,7 @@ export async function publicPages(app: FastifyInstance) {
           />,
           status,
         );
-      if (!(await csrfValid(request, reply))) return again(403, undefined, CSRF_RETRY);
+      if (!csrfValid(request, reply)) return again(403, undefined, CSRF_RETRY);
       try {
         const created = await services.cases.submitReport(project.slug, values, 'web');
         reply.setCookie(FLASH, '1', {
@@ -112,7 +112,7 @@ export async function publicPages(app: FastifyInstance) {
 
   app.post('/c/:token/messages', async (request: TokenReq, reply) => {
     const values = formValues(request.body);
-    if (!(await csrfValid(request, reply))) {
+    if (!csrfValid(request, reply)) {
       return showCase(request, reply, { values, errors: [{ field: 'body', message: CSRF_RETRY }] }, 403);
     }
     const actor = await services.auth.resolveCaseToken(request.params.token);

@@ -109,7 +109,7 @@ export function InboxPage(props: {
             <tbody>
               {items.map((c) => (
                 <tr key={c.id}>
-                  <td>
+                  <td class="key">
                     <a href={`/cases/${c.key}`}>{c.key}</a>
                   </td>
                   <td>
