@@ -11,7 +11,6 @@ import {
 } from '../domain/errors.ts';
 import {
   parseReportInput,
-  formatCaseKey,
   CREDIT_PREFERENCES,
   isEmail,
   REPORT_LIMITS,
@@ -29,7 +28,7 @@ import {
 import type { Database, CaseRow, CaseUpdate } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
-import { groupCommit, type GroupCommit } from '../storage/group-commit.ts';
+import { reportWriter, type ReportWriter } from '../storage/report-intake.ts';
 import { hashSecret, iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
 import { loadCase, requireUser, type CaseAccess } from './access.ts';
@@ -70,11 +69,11 @@ type EventInput = {
 };
 
 export class CaseService {
-  /** Report intake's transactions; on SQLite, concurrent submissions share one durable commit. */
-  private readonly intake: GroupCommit;
+  /** Report intake: concurrent submissions are written, numbered and committed together. */
+  private readonly writeReport: ReportWriter;
 
   constructor(private readonly deps: ServiceDeps) {
-    this.intake = groupCommit(deps.db, deps.dialect);
+    this.writeReport = reportWriter(deps.db);
   }
 
   private async appendEvent(db: Kysely<Database>, caseId: string, actor: Actor, at: string, e: EventInput) {
@@ -102,14 +101,11 @@ export class CaseService {
     const token = CASE_TOKEN_PREFIX + this.deps.random.token(32);
     const id = this.deps.random.uuid();
     const now = iso(this.deps.clock.now());
-    const key = await this.intake(async (trx) => {
-      const number = await projects.allocateCaseNumber(trx, project.id);
-      const key = formatCaseKey(project.key, number);
-      await cases.insertCase(trx, {
+    const { key } = await this.writeReport({
+      projectKey: project.key,
+      row: {
         id,
         project_id: project.id,
-        number,
-        key,
         title: input.title,
         description: input.description,
         steps_to_reproduce: input.stepsToReproduce,
@@ -126,13 +122,16 @@ export class CaseService {
         needs_info: 0,
         created_at: now,
         updated_at: now,
-      });
-      await this.appendEvent(trx, id, { kind: 'reporter', caseId: id }, now, {
+      },
+      event: {
+        at: now,
         type: 'report.created',
+        actor_kind: 'reporter',
+        actor_user_id: null,
         visibility: 'reporter',
-        data: { channel },
-      });
-      return key;
+        message_id: null,
+        data: JSON.stringify({ channel }),
+      },
     });
     return { id, key, accessToken: token, casePath: `/c/${token}` };
   }

@@ -17,6 +17,11 @@ export async function insertCase(db: Db, row: NewCaseRow): Promise<void> {
   await db.insertInto('cases').values(row).execute();
 }
 
+/** One multi-row INSERT (callers keep batches small enough for the dialects' parameter limits). */
+export async function insertCases(db: Db, rows: NewCaseRow[]): Promise<void> {
+  if (rows.length) await db.insertInto('cases').values(rows).execute();
+}
+
 export async function findCaseById(db: Db, id: string): Promise<CaseRow | undefined> {
   return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -108,6 +113,10 @@ export async function countCases(
 
 export async function insertEvent(db: Db, row: Insertable<CaseEventsTable>): Promise<void> {
   await db.insertInto('case_events').values(row).execute();
+}
+
+export async function insertEvents(db: Db, rows: Insertable<CaseEventsTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('case_events').values(rows).execute();
 }
 
 export async function listEvents(db: Db, caseId: string, visibility?: 'reporter'): Promise<CaseEventRow[]> {

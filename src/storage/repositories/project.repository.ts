@@ -33,11 +33,11 @@ export async function listProjects(db: Db): Promise<ProjectRow[]> {
   return db.selectFrom('projects').selectAll().orderBy('name').execute();
 }
 
-/** Reserves the next case number of a project; must run inside the transaction that inserts the case. */
-export async function allocateCaseNumber(db: Db, projectId: string): Promise<number> {
+/** Reserves the next `count` case numbers of a project and returns the last; run it inside the transaction that inserts the cases. */
+export async function allocateCaseNumbers(db: Db, projectId: string, count: number): Promise<number> {
   const r = await db
     .updateTable('projects')
-    .set((eb) => ({ last_case_number: eb('last_case_number', '+', 1) }))
+    .set((eb) => ({ last_case_number: eb('last_case_number', '+', count) }))
     .where('id', '=', projectId)
     .returning('last_case_number')
     .executeTakeFirstOrThrow();
