@@ -40,6 +40,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     random: opts.random ?? cryptoRandom,
     passwords: opts.passwords ?? argon2idHasher,
     publicUrl: config.publicUrl,
+    writeReportBatch: handle.writeReportBatch,
   });
   return { handle, services, close: () => handle.close() };
 }

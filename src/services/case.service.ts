@@ -28,7 +28,7 @@ import {
 import type { Database, CaseRow, CaseUpdate } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
-import { reportWriter, type ReportWriter } from '../storage/report-intake.ts';
+import { kyselyBatchWriter, reportWriter, type ReportWriter } from '../storage/report-intake.ts';
 import { hashSecret, iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
 import { loadCase, requireUser, type CaseAccess } from './access.ts';
@@ -73,7 +73,7 @@ export class CaseService {
   private readonly writeReport: ReportWriter;
 
   constructor(private readonly deps: ServiceDeps) {
-    this.writeReport = reportWriter(deps.db);
+    this.writeReport = reportWriter(deps.writeReportBatch ?? kyselyBatchWriter(deps.db));
   }
 
   private async appendEvent(db: Kysely<Database>, caseId: string, actor: Actor, at: string, e: EventInput) {

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Dialect } from '../storage/db.ts';
+import type { ReportBatchWriter } from '../storage/report-intake.ts';
 
 export interface Clock {
   now(): Date;
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   random: Random;
   passwords: PasswordHasher;
   publicUrl: URL;
+  /** Where batches of new reports are written; defaults to the Kysely connection. */
+  writeReportBatch?: ReportBatchWriter;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

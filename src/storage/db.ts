@@ -9,6 +9,8 @@ import { Kysely, PostgresDialect, Migrator, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
 import { sqliteDialect } from './sqlite-dialect.ts';
+import { kyselyBatchWriter, type ReportBatchWriter } from './report-intake.ts';
+import { sqliteIntakeWorker } from './sqlite-intake-worker.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -17,6 +19,8 @@ export interface DatabaseHandle {
   dialect: Dialect;
   /** Where the data lives, without credentials, for logs. */
   describe: string;
+  /** Writes batches of new reports (see report-intake.ts): a worker thread on a SQLite file. */
+  writeReportBatch: ReportBatchWriter;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,7 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
       db,
       dialect: 'postgres',
       describe: `postgres ${u.host}${u.pathname}`,
+      writeReportBatch: kyselyBatchWriter(db),
       close: () => db.destroy(),
     };
   }
@@ -49,7 +54,18 @@ export function openDatabase(opts: DatabaseOptions): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: sqliteDialect(sqlite) });
-  return { db, dialect: 'sqlite', describe: `sqlite ${file}`, close: () => db.destroy() };
+  // An in-memory database is private to its connection, so only a file can be shared with the worker.
+  const worker = file === ':memory:' ? undefined : sqliteIntakeWorker(file);
+  return {
+    db,
+    dialect: 'sqlite',
+    describe: `sqlite ${file}`,
+    writeReportBatch: worker?.write ?? kyselyBatchWriter(db),
+    close: async () => {
+      await worker?.close();
+      await db.destroy();
+    },
+  };
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {

@@ -1,10 +1,11 @@
 // Batched report intake. Reports that arrive together are written by one transaction: one case-number
-// allocation per project (UPDATE … + n), one multi-row INSERT for the cases and one for their first
-// timeline events, one commit (one fsync on SQLite with synchronous=FULL). A report's promise
-// settles only after the commit that holds it, so an answer given after it follows a durable commit.
-// If a batch fails, its reports are retried one by one, so one bad report fails alone and the others
-// still get gap-free numbers. The same code runs on both dialects: on PostgreSQL it also means one
-// lock on the project row per batch instead of one per report.
+// allocation per project (UPDATE … + n), one insert per case and per first timeline event, one commit
+// (one fsync on SQLite with synchronous=FULL). A report's promise settles only after the commit that
+// holds it, so an answer given after it follows a durable commit. If a batch fails, its reports are
+// retried one by one, so one bad report fails alone and the others still get gap-free numbers.
+// Where a batch is written is pluggable: Kysely on the shared connection (PostgreSQL: one lock on the
+// project row per batch instead of one per report), or a worker thread on SQLite
+// (sqlite-intake-worker.ts) so that inserts and fsync never block the event loop.
 import type { Insertable, Kysely } from 'kysely';
 import type { CaseEventsTable, Database, NewCaseRow } from './schema.ts';
 import * as projects from './repositories/project.repository.ts';
@@ -19,48 +20,78 @@ export interface NewReport {
   event: Omit<Insertable<CaseEventsTable>, 'case_id'>;
 }
 
-export type ReportWriter = (report: NewReport) => Promise<{ number: number; key: string }>;
+export interface AssignedKey {
+  number: number;
+  key: string;
+}
+
+export type ReportWriter = (report: NewReport) => Promise<AssignedKey>;
+/** Writes and commits a whole batch in one transaction, answering each report's key in order. */
+export type ReportBatchWriter = (reports: NewReport[]) => Promise<AssignedKey[]>;
 
 /** Upper bound on one batch, which keeps every multi-row statement far below parameter limits. */
 const MAX_BATCH = 200;
 
 interface Pending {
   report: NewReport;
-  resolve(v: { number: number; key: string }): void;
+  resolve(v: AssignedKey): void;
   reject(e: unknown): void;
 }
 
-export function reportWriter(db: Kysely<Database>, observe?: (batchSize: number) => void): ReportWriter {
+/** Counts the reports of each project in a batch. */
+export function countByProject(reports: NewReport[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of reports) counts.set(r.row.project_id, (counts.get(r.row.project_id) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Numbers a batch gap-free per project, in batch order, given each project's last number after the
+ * batch's allocation (sqlite-intake.worker.js applies the same rule).
+ */
+export function assignNumbers(reports: NewReport[], lastAfter: Map<string, number>): AssignedKey[] {
+  const counts = countByProject(reports);
+  const seen = new Map<string, number>();
+  return reports.map((r) => {
+    const p = r.row.project_id;
+    const i = seen.get(p) ?? 0;
+    seen.set(p, i + 1);
+    const number = lastAfter.get(p)! - counts.get(p)! + 1 + i;
+    return { number, key: formatCaseKey(r.projectKey, number) };
+  });
+}
+
+/** The batch writer on the Kysely connection: used for PostgreSQL (and in-memory SQLite). */
+export function kyselyBatchWriter(db: Kysely<Database>): ReportBatchWriter {
+  return (reports) =>
+    db.transaction().execute(async (trx) => {
+      const lasts = new Map<string, number>();
+      // Sequential on purpose: one transaction is one connection.
+      for (const [projectId, count] of countByProject(reports)) {
+        lasts.set(projectId, await projects.allocateCaseNumbers(trx, projectId, count));
+      }
+      const assigned = assignNumbers(reports, lasts);
+      await cases.insertCases(
+        trx,
+        reports.map((r, i) => ({ ...r.row, number: assigned[i]!.number, key: assigned[i]!.key })),
+      );
+      await cases.insertEvents(
+        trx,
+        reports.map((r) => ({ ...r.event, case_id: r.row.id })),
+      );
+      return assigned;
+    });
+}
+
+export function reportWriter(
+  writeBatch: ReportBatchWriter,
+  observe?: (batchSize: number) => void,
+): ReportWriter {
   const queue: Pending[] = [];
   let draining = false;
 
   async function write(batch: Pending[]) {
-    const assigned = await db.transaction().execute(async (trx) => {
-      const numbers = new Map<Pending, number>();
-      const byProject = new Map<string, Pending[]>();
-      for (const p of batch) {
-        const list = byProject.get(p.report.row.project_id) ?? [];
-        list.push(p);
-        byProject.set(p.report.row.project_id, list);
-      }
-      for (const [projectId, list] of byProject) {
-        const last = await projects.allocateCaseNumbers(trx, projectId, list.length);
-        list.forEach((p, i) => numbers.set(p, last - list.length + 1 + i));
-      }
-      const out = batch.map((p) => {
-        const number = numbers.get(p)!;
-        return { number, key: formatCaseKey(p.report.projectKey, number) };
-      });
-      await cases.insertCases(
-        trx,
-        batch.map((p, i) => ({ ...p.report.row, number: out[i]!.number, key: out[i]!.key })),
-      );
-      await cases.insertEvents(
-        trx,
-        batch.map((p) => ({ ...p.report.event, case_id: p.report.row.id })),
-      );
-      return out;
-    });
+    const assigned = await writeBatch(batch.map((p) => p.report));
     observe?.(batch.length);
     batch.forEach((p, i) => p.resolve(assigned[i]!));
   }

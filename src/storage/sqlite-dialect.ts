@@ -2,6 +2,7 @@
 // prepared statements are reused, and requests wait for the connection in a first-come queue.
 import type SQLite from 'better-sqlite3';
 import {
+  CompiledQuery,
   SqliteDialect,
   SqliteDriver,
   type DatabaseConnection,
@@ -46,11 +47,31 @@ class QueuedSqliteDriver extends SqliteDriver {
   override async acquireConnection(): Promise<DatabaseConnection> {
     if (this.#held) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#held = true;
-    return super.acquireConnection();
+    try {
+      return await super.acquireConnection();
+    } catch (e) {
+      this.#handOn(); // never leave the queue held by a caller that did not get the connection
+      throw e;
+    }
   }
 
   override async releaseConnection(): Promise<void> {
-    await super.releaseConnection();
+    try {
+      await super.releaseConnection();
+    } finally {
+      this.#handOn();
+    }
+  }
+
+  /**
+   * BEGIN IMMEDIATE takes the write lock up front (waiting up to busy_timeout). A deferred BEGIN that
+   * read first could fail with SQLITE_BUSY_SNAPSHOT when the intake worker commits in between.
+   */
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  #handOn() {
     const next = this.#waiting.shift();
     if (next)
       next(); // stays held: handed straight to the next in line

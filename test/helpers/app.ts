@@ -38,6 +38,7 @@ export async function createTestApp(
     random: cryptoRandom,
     passwords: argon2idHasher,
     publicUrl: config.publicUrl,
+    writeReportBatch: tdb.handle.writeReportBatch,
   });
   const app = await buildApp({ config, services, secret: crypto.randomBytes(32), logger: false });
   await app.ready();

@@ -23,6 +23,7 @@ export async function createTestServices(
     random: cryptoRandom,
     passwords: argon2idHasher,
     publicUrl: new URL('http://localhost:8080'),
+    writeReportBatch: tdb.handle.writeReportBatch,
   });
   return { services, tdb, close: () => tdb.drop() };
 }

@@ -5,7 +5,13 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { createTestDatabase, dialects, type TestDatabase } from '../helpers/db.ts';
-import { reportWriter, type NewReport } from '../../src/storage/report-intake.ts';
+import type { Dialect } from '../../src/storage/db.ts';
+import {
+  kyselyBatchWriter,
+  reportWriter,
+  type NewReport,
+  type ReportBatchWriter,
+} from '../../src/storage/report-intake.ts';
 import * as projects from '../../src/storage/repositories/project.repository.ts';
 
 function report(projectId: string, projectKey: string, overrides: Partial<NewReport['row']> = {}): NewReport {
@@ -46,12 +52,25 @@ function report(projectId: string, projectKey: string, overrides: Partial<NewRep
   };
 }
 
-for (const dialect of dialects()) {
-  describe(`batched report intake (${dialect})`, () => {
+// SQLite writes batches in a worker thread (the handle's writer); the Kysely writer serves PostgreSQL
+// and in-memory SQLite. Both are held to the same rules.
+const variants = dialects().flatMap((dialect): Array<{ dialect: Dialect; writer: 'worker' | 'kysely' }> =>
+  dialect === 'sqlite'
+    ? [
+        { dialect, writer: 'worker' as const },
+        { dialect, writer: 'kysely' as const },
+      ]
+    : [{ dialect, writer: 'kysely' as const }],
+);
+
+for (const { dialect, writer } of variants) {
+  describe(`batched report intake (${dialect}, ${writer} writer)`, () => {
+    let batches: ReportBatchWriter;
     let tdb: TestDatabase;
     const ids = { a: crypto.randomUUID(), b: crypto.randomUUID() };
     before(async () => {
       tdb = await createTestDatabase(dialect);
+      batches = writer === 'worker' ? tdb.handle.writeReportBatch : kyselyBatchWriter(tdb.handle.db);
       const now = new Date().toISOString();
       await projects.insertProject(tdb.handle.db, {
         id: ids.a,
@@ -76,7 +95,7 @@ for (const dialect of dialects()) {
 
     test('concurrent reports share batches and get gap-free numbers per project', async () => {
       const sizes: number[] = [];
-      const write = reportWriter(tdb.handle.db, (n) => sizes.push(n));
+      const write = reportWriter(batches, (n) => sizes.push(n));
       const reports = Array.from({ length: 120 }, (_, i) =>
         i % 3 === 0 ? report(ids.b, 'BETA') : report(ids.a, 'ALPHA'),
       );
@@ -112,7 +131,7 @@ for (const dialect of dialects()) {
     });
 
     test('a report that breaks a constraint fails alone; the rest keep gap-free numbers', async () => {
-      const write = reportWriter(tdb.handle.db);
+      const write = reportWriter(batches);
       const taken = (
         await tdb.handle.db.selectFrom('cases').select('reporter_token_hash').executeTakeFirstOrThrow()
       ).reporter_token_hash;
@@ -136,7 +155,7 @@ for (const dialect of dialects()) {
     });
 
     test('a promise settles only once its report is committed and readable', async () => {
-      const write = reportWriter(tdb.handle.db);
+      const write = reportWriter(batches);
       const r = report(ids.b, 'BETA');
       const { key } = await write(r);
       const row = await tdb.handle.db
