@@ -9,28 +9,16 @@ import {
   ConflictError,
   type FieldError,
 } from '../domain/errors.ts';
-import {
-  parseReportInput,
-  CREDIT_PREFERENCES,
-  isEmail,
-  REPORT_LIMITS,
-  charLength,
-} from '../domain/report.ts';
-import {
-  decideTransition,
-  isCaseState,
-  isResolution,
-  isSeverity,
-  OPEN_STATES,
-  type CaseState,
-  type TransitionRequest,
-} from '../domain/case-state.ts';
+import { parseReportInput } from '../domain/report.ts';
+import { decideTransition, type CaseState } from '../domain/case-state.ts';
 import type { Database, CaseRow, CaseUpdate } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
 import { kyselyBatchWriter, reportWriter, type ReportWriter } from '../storage/report-intake.ts';
 import { hashSecret, iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
+import { teamChanges, reporterChanges, parseTransition, type EventInput } from './case-changes.ts';
+import { parseListFilter, toSummary, type CaseListFilter } from './case-list.ts';
 import { loadCase, requireUser, type CaseAccess } from './access.ts';
 import { CASE_TOKEN_PREFIX } from './auth.service.ts';
 import {
@@ -43,7 +31,7 @@ import {
 } from './presenters/case.presenter.ts';
 
 export const MESSAGE_MAX = 50_000;
-export const LIST_MAX = 200;
+export { LIST_MAX, type CaseListFilter } from './case-list.ts';
 
 export interface SubmittedReport {
   id: string;
@@ -52,21 +40,6 @@ export interface SubmittedReport {
   accessToken: string;
   casePath: string;
 }
-
-export interface CaseListFilter {
-  project?: string | undefined;
-  state?: string | string[] | undefined;
-  order?: string | undefined;
-  limit?: number | undefined;
-  offset?: number | undefined;
-}
-
-type EventInput = {
-  type: string;
-  visibility: 'reporter' | 'internal';
-  data?: Record<string, unknown>;
-  messageId?: string;
-};
 
 export class CaseService {
   /** Report intake: concurrent submissions are written, numbered and committed together. */
@@ -177,25 +150,7 @@ export class CaseService {
   /** The inbox: cases of the user's projects (every project for instance admins). */
   async list(actor: Actor, f: CaseListFilter): Promise<{ items: CaseSummary[]; total: number }> {
     const user = requireUser(actor);
-    const errors: FieldError[] = [];
-    const states =
-      f.state === undefined || f.state === ''
-        ? []
-        : Array.isArray(f.state)
-          ? f.state
-          : String(f.state).split(',');
-    const wanted = states.flatMap((s) => (s === 'open' ? [...OPEN_STATES] : [s]));
-    if (!wanted.every(isCaseState)) errors.push({ field: 'state', message: 'Unknown state.' });
-    const order = f.order ?? 'newest';
-    if (order !== 'newest' && order !== 'oldest')
-      errors.push({ field: 'order', message: 'Use newest or oldest.' });
-    const limit = f.limit ?? 50;
-    const offset = f.offset ?? 0;
-    if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX)
-      errors.push({ field: 'limit', message: `From 1 to ${LIST_MAX}.` });
-    if (!Number.isInteger(offset) || offset < 0) errors.push({ field: 'offset', message: 'Zero or more.' });
-    if (errors.length) throw new ValidationError(errors);
-
+    const { states: wanted, order, limit, offset } = parseListFilter(f);
     let projectIds: string[] | undefined;
     if (!user.isAdmin)
       projectIds = (await projects.listMembershipsOfUser(this.deps.db, user.id)).map((m) => m.id);
@@ -206,22 +161,10 @@ export class CaseService {
     }
     const q = { projectIds, states: wanted.length ? wanted : undefined };
     const [rows, total] = await Promise.all([
-      cases.listCases(this.deps.db, { ...q, order: order as 'newest' | 'oldest', limit, offset }),
+      cases.listCases(this.deps.db, { ...q, order, limit, offset }),
       cases.countCases(this.deps.db, q),
     ]);
-    const items = rows.map((r) => ({
-      id: r.id,
-      key: r.key,
-      title: r.title,
-      state: r.state,
-      severity: r.severity,
-      resolution: r.resolution,
-      needsInfo: r.needs_info === 1,
-      project: { slug: r.project_slug, name: r.project_name },
-      assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? 'Unknown' } : null,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    }));
+    const items = rows.map(toSummary);
     return { items, total };
   }
 
@@ -233,31 +176,7 @@ export class CaseService {
   ): Promise<TeamCaseView> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
     if (access.as !== 'team') throw new ForbiddenError('Only the security team changes the state of a case.');
-    const errors: FieldError[] = [];
-    if (!isCaseState(raw.to)) errors.push({ field: 'to', message: 'Unknown state.' });
-    if (raw.resolution !== undefined && raw.resolution !== '' && !isResolution(raw.resolution)) {
-      errors.push({ field: 'resolution', message: 'Unknown resolution.' });
-    }
-    if (raw.severity !== undefined && raw.severity !== '' && !isSeverity(raw.severity)) {
-      errors.push({ field: 'severity', message: 'Use critical, high, medium or low.' });
-    }
-    let duplicateOfId: string | undefined;
-    if (typeof raw.duplicateOf === 'string' && raw.duplicateOf.trim()) {
-      const dup = await cases.findCaseByKey(this.deps.db, raw.duplicateOf.trim().toUpperCase());
-      if (!dup || dup.project_id !== row.project_id || dup.id === row.id) {
-        errors.push({
-          field: 'duplicateOf',
-          message: 'Name another case of this project, e.g. ' + row.key.replace(/\d+$/, '1') + '.',
-        });
-      } else duplicateOfId = dup.id;
-    }
-    if (errors.length) throw new ValidationError(errors);
-    const req: TransitionRequest = {
-      to: raw.to as CaseState,
-      resolution: isResolution(raw.resolution) ? raw.resolution : undefined,
-      severity: isSeverity(raw.severity) ? raw.severity : undefined,
-      duplicateOfId,
-    };
+    const req = await parseTransition(this.deps.db, row, raw);
     const outcome = decideTransition({ state: row.state as CaseState, severity: row.severity as never }, req);
     const now = iso(this.deps.clock.now());
     const patch: CaseUpdate = { state: outcome.state, updated_at: now };
@@ -383,8 +302,8 @@ export class CaseService {
     if (errors.length) throw new ValidationError(errors);
     const patch: CaseUpdate = {};
     const events: EventInput[] = [];
-    if (access.as === 'team') await this.teamPatch(row, raw, patch, events, errors);
-    else this.reporterPatch(row, raw, patch, events, errors);
+    if (access.as === 'team') await teamChanges(this.deps.db, row, raw, { patch, events, errors });
+    else reporterChanges(row, raw, { patch, events, errors });
     if (errors.length) throw new ValidationError(errors);
     if (events.length) {
       const now = iso(this.deps.clock.now());
@@ -395,112 +314,5 @@ export class CaseService {
       });
     }
     return this.get(actor, { id: row.id });
-  }
-
-  private async teamPatch(
-    row: CaseRow,
-    raw: Record<string, unknown>,
-    patch: CaseUpdate,
-    events: EventInput[],
-    errors: FieldError[],
-  ) {
-    if ('title' in raw) {
-      const t = typeof raw.title === 'string' ? raw.title.trim() : '';
-      if (charLength(t) < 5 || charLength(t) > REPORT_LIMITS.title)
-        errors.push({ field: 'title', message: `5 to ${REPORT_LIMITS.title} characters.` });
-      else if (t !== row.title) {
-        patch.title = t;
-        events.push({ type: 'title.changed', visibility: 'reporter', data: { from: row.title, to: t } });
-      }
-    }
-    if ('severity' in raw) {
-      const s = raw.severity === '' ? null : raw.severity;
-      if (s !== null && !isSeverity(s))
-        errors.push({ field: 'severity', message: 'Use critical, high, medium or low.' });
-      else if (s === null && ['triaged', 'fixing', 'fixed', 'disclosed'].includes(row.state)) {
-        errors.push({ field: 'severity', message: 'A triaged case keeps a severity.' });
-      } else if (s !== row.severity) {
-        patch.severity = s;
-        events.push({
-          type: 'severity.changed',
-          visibility: 'reporter',
-          data: { from: row.severity, to: s },
-        });
-      }
-    }
-    if ('assigneeId' in raw) {
-      const a = raw.assigneeId === '' ? null : raw.assigneeId;
-      if (
-        a !== null &&
-        (typeof a !== 'string' || !(await projects.findRole(this.deps.db, row.project_id, a)))
-      ) {
-        errors.push({ field: 'assigneeId', message: 'Assign a member of this project’s team.' });
-      } else if (a !== row.assignee_id) {
-        patch.assignee_id = a as string | null;
-        const names = await cases.userNames(this.deps.db, a ? [a as string] : []);
-        events.push({
-          type: 'assignee.changed',
-          visibility: 'internal',
-          data: { assignee: a ? names.get(a as string) : null },
-        });
-      }
-    }
-    if ('needsInfo' in raw) {
-      const v =
-        raw.needsInfo === true || raw.needsInfo === 'true'
-          ? true
-          : raw.needsInfo === false || raw.needsInfo === 'false'
-            ? false
-            : null;
-      if (v === null) errors.push({ field: 'needsInfo', message: 'true or false.' });
-      else if (v && !OPEN_STATES.includes(row.state as CaseState))
-        errors.push({ field: 'needsInfo', message: 'Only an open case can wait for information.' });
-      else if (v !== (row.needs_info === 1)) {
-        patch.needs_info = v ? 1 : 0;
-        events.push({ type: 'needs-info.changed', visibility: 'reporter', data: { value: v } });
-      }
-    }
-  }
-
-  private reporterPatch(
-    row: CaseRow,
-    raw: Record<string, unknown>,
-    patch: CaseUpdate,
-    events: EventInput[],
-    errors: FieldError[],
-  ) {
-    if ('reporterEmail' in raw) {
-      const e = raw.reporterEmail === '' || raw.reporterEmail === null ? null : raw.reporterEmail;
-      if (e !== null && (typeof e !== 'string' || !isEmail(e.trim())))
-        errors.push({ field: 'reporterEmail', message: 'Enter a valid e-mail address or leave it empty.' });
-      else {
-        const v = e === null ? null : (e as string).trim().toLowerCase();
-        if (v !== row.reporter_email) {
-          patch.reporter_email = v;
-          events.push({ type: 'contact.changed', visibility: 'reporter', data: {} });
-        }
-      }
-    }
-    if ('creditPreference' in raw || 'creditName' in raw) {
-      const pref = 'creditPreference' in raw ? raw.creditPreference : row.credit_preference;
-      const name = 'creditName' in raw ? raw.creditName : row.credit_name;
-      if (typeof pref !== 'string' || !(CREDIT_PREFERENCES as readonly string[]).includes(pref)) {
-        errors.push({ field: 'creditPreference', message: 'Choose name, handle or anonymous.' });
-        return;
-      }
-      const n = pref === 'anonymous' ? null : typeof name === 'string' ? name.trim() : '';
-      if (n !== null && (!n || n.length > REPORT_LIMITS.creditName)) {
-        errors.push({
-          field: 'creditName',
-          message: `Give the ${pref} to credit (at most ${REPORT_LIMITS.creditName} characters).`,
-        });
-        return;
-      }
-      if (pref !== row.credit_preference || n !== row.credit_name) {
-        patch.credit_preference = pref;
-        patch.credit_name = n;
-        events.push({ type: 'credit.changed', visibility: 'reporter', data: { preference: pref } });
-      }
-    }
   }
 }
