@@ -121,6 +121,43 @@ for (const dialect of dialects()) {
       assert.match(empty.body, /Write a message/);
     });
 
+    test('the reporter changes contact and credit from the case page', async () => {
+      const c = new PageClient(t.app);
+      const created = await c.post(
+        `/p/${slug}/report`,
+        form({ creditPreference: 'anonymous', creditName: '' }),
+        {
+          csrfFrom: `/p/${slug}/report`,
+        },
+      );
+      const casePath = String(created.headers.location);
+      const bad = await c.post(
+        `${casePath}/details`,
+        { reporterEmail: 'not-an-address', creditPreference: 'name', creditName: 'Ada Lovelace' },
+        { csrfFrom: casePath },
+      );
+      assert.equal(bad.statusCode, 422);
+      assert.match(bad.body, /valid e-mail/);
+      assert.match(bad.body, /value="Ada Lovelace"/, 'the typed name is kept');
+      const ok = await c.post(
+        `${casePath}/details`,
+        { reporterEmail: 'Ada@Example.org', creditPreference: 'name', creditName: 'Ada Lovelace' },
+        { csrfFrom: casePath },
+      );
+      assert.equal(ok.statusCode, 303);
+      const page = (await c.get(casePath)).body;
+      assert.match(page, /Ada Lovelace \(name\)/);
+      assert.match(page, /ada@example.org/);
+      assert.match(page, /changed how the reporter is credited/);
+      const forged = await c.post(
+        `${casePath}/details`,
+        { creditPreference: 'anonymous' },
+        { csrf: 'forged' },
+      );
+      assert.equal(forged.statusCode, 403);
+      assert.match((await c.get(casePath)).body, /Ada Lovelace \(name\)/, 'a forged form changes nothing');
+    });
+
     test('unknown tokens, projects and paths are 404 pages', async () => {
       const c = new PageClient(t.app);
       for (const url of [

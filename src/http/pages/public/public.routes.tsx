@@ -89,7 +89,12 @@ export async function publicPages(app: FastifyInstance) {
   const showCase = async (
     request: TokenReq,
     reply: FastifyReply,
-    extra: { values?: Record<string, string | undefined>; errors?: ValidationError['errors'] } = {},
+    extra: {
+      values?: Record<string, string | undefined>;
+      errors?: ValidationError['errors'];
+      detailValues?: Record<string, string | undefined>;
+      detailErrors?: ValidationError['errors'];
+    } = {},
     status = 200,
   ) => {
     const view = await reporterView(request);
@@ -129,5 +134,36 @@ export async function publicPages(app: FastifyInstance) {
       throw e;
     }
     return reply.redirect(`/c/${request.params.token}#reply`, 303);
+  });
+
+  app.post('/c/:token/details', async (request: TokenReq, reply) => {
+    const v = formValues(request.body);
+    const detailValues = { creditPreference: 'anonymous', ...v };
+    if (!csrfValid(request, reply)) {
+      return showCase(
+        request,
+        reply,
+        { detailValues, detailErrors: [{ field: 'reporterEmail', message: CSRF_RETRY }] },
+        403,
+      );
+    }
+    const actor = await services.auth.resolveCaseToken(request.params.token);
+    if (!actor) throw new NotFoundError('This private link does not lead to a report.');
+    try {
+      await services.cases.update(
+        actor,
+        { id: actor.kind === 'reporter' ? actor.caseId : '' },
+        {
+          reporterEmail: v.reporterEmail ?? '',
+          creditPreference: v.creditPreference ?? 'anonymous',
+          creditName: v.creditName ?? '',
+        },
+      );
+    } catch (e) {
+      if (e instanceof ValidationError)
+        return showCase(request, reply, { detailValues, detailErrors: e.errors }, 422);
+      throw e;
+    }
+    return reply.redirect(`/c/${request.params.token}`, 303);
   });
 }

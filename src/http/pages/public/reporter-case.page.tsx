@@ -4,7 +4,7 @@ import type { FieldError } from '../../../domain/errors.ts';
 import type { ReporterCaseView } from '../../../services/presenters/case.presenter.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
-import { Csrf, ErrorSummary, TextArea, type Values } from '../components/form.tsx';
+import { Csrf, ErrorSummary, TextArea, TextField, type Values } from '../components/form.tsx';
 import { SeverityBadge, StateBadge, Timeline, When } from '../components/case-bits.tsx';
 
 export function ReporterCasePage(props: {
@@ -14,8 +14,15 @@ export function ReporterCasePage(props: {
   justSubmitted?: boolean;
   values?: Values;
   errors?: FieldError[];
+  detailValues?: Values;
+  detailErrors?: FieldError[];
 }) {
   const { view } = props;
+  const detailValues: Values = props.detailValues ?? {
+    reporterEmail: view.reporterEmail ?? '',
+    creditPreference: view.credit.preference,
+    creditName: view.credit.name ?? '',
+  };
   return (
     <Layout ctx={props.ctx} title={`Your report ${view.key}`}>
       {props.justSubmitted ? (
@@ -40,7 +47,7 @@ export function ReporterCasePage(props: {
           <section class="card">
             <h2>Conversation</h2>
             <Timeline entries={view.timeline} />
-            <form method="post" action={`/c/${props.token}/messages`}>
+            <form method="post" action={`/c/${props.token}/messages`} id="reply">
               <Csrf token={props.ctx.csrf} />
               <ErrorSummary errors={props.errors} />
               <TextArea
@@ -96,6 +103,46 @@ export function ReporterCasePage(props: {
                 : `${view.credit.name} (${view.credit.preference})`}
             </dd>
           </dl>
+          <details open={!!props.detailErrors?.length}>
+            <summary>Change contact or credit</summary>
+            <form method="post" action={`/c/${props.token}/details`} id="details">
+              <Csrf token={props.ctx.csrf} />
+              <ErrorSummary errors={props.detailErrors} />
+              <TextField
+                name="reporterEmail"
+                type="email"
+                label="Your e-mail"
+                hint="Empty: no e-mail, only this link."
+                values={detailValues}
+                errors={props.detailErrors}
+              />
+              <fieldset>
+                <legend>Credit</legend>
+                {(['anonymous', 'name', 'handle'] as const).map((v) => (
+                  <label key={v}>
+                    <input
+                      type="radio"
+                      name="creditPreference"
+                      value={v}
+                      checked={detailValues.creditPreference === v}
+                    />{' '}
+                    {v === 'anonymous' ? 'Do not credit me' : v === 'name' ? 'By name' : 'By handle'}
+                  </label>
+                ))}
+                <TextField
+                  name="creditName"
+                  label="Name or handle"
+                  values={detailValues}
+                  errors={props.detailErrors}
+                />
+              </fieldset>
+              <div class="actions">
+                <button type="submit" class="secondary">
+                  Save
+                </button>
+              </div>
+            </form>
+          </details>
         </aside>
       </div>
     </Layout>
