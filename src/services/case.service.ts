@@ -11,7 +11,7 @@ import {
 } from '../domain/errors.ts';
 import { parseReportInput } from '../domain/report.ts';
 import { decideTransition, type CaseState } from '../domain/case-state.ts';
-import type { Database, CaseRow, CaseUpdate } from '../storage/schema.ts';
+import type { Database, CaseRow, CaseUpdate, ProjectRow } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
 import { kyselyBatchWriter, reportWriter, type ReportWriter } from '../storage/report-intake.ts';
@@ -68,8 +68,7 @@ export class CaseService {
     raw: Record<string, unknown>,
     channel: 'web' | 'api',
   ): Promise<SubmittedReport> {
-    const project = await projects.findProjectBySlug(this.deps.db, slug);
-    if (!project) throw new NotFoundError('No such project.');
+    const project = await this.intakeProject(slug);
     const input = parseReportInput(raw);
     const token = CASE_TOKEN_PREFIX + this.deps.random.token(32);
     const id = this.deps.random.uuid();
@@ -107,6 +106,23 @@ export class CaseService {
       },
     });
     return { id, key, accessToken: token, casePath: `/c/${token}` };
+  }
+
+  /**
+   * Intake looks its project up on every report; under a flood that lookup is a noticeable share of the
+   * work, and a project's id and key never change, so found projects are kept for a few seconds.
+   * Unknown slugs are not cached, so a new project takes reports at once.
+   */
+  private readonly projectCache = new Map<string, { project: ProjectRow; until: number }>();
+  private async intakeProject(slug: string): Promise<ProjectRow> {
+    const now = Date.now();
+    const hit = this.projectCache.get(slug);
+    if (hit && hit.until > now) return hit.project;
+    const project = await projects.findProjectBySlug(this.deps.db, slug);
+    if (!project) throw new NotFoundError('No such project.');
+    if (this.projectCache.size > 1000) this.projectCache.clear();
+    this.projectCache.set(slug, { project, until: now + 5_000 });
+    return project;
   }
 
   /** A case as the actor may see it: the team's full view or the reporter's shared view. */

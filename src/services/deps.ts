@@ -34,8 +34,22 @@ export interface ServiceDeps {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+// Bytes from the system CSPRNG, drawn from a 4 KiB pool refilled as it runs out: the same randomness
+// as one randomBytes call per token (each byte is handed out once), without a fill per request.
+let pool = Buffer.alloc(0);
+let offset = 0;
+function randomBytes(n: number): Buffer {
+  if (offset + n > pool.length) {
+    pool = crypto.randomBytes(Math.max(4096, n));
+    offset = 0;
+  }
+  const out = pool.subarray(offset, offset + n);
+  offset += n;
+  return out;
+}
+
 export const cryptoRandom: Random = {
-  token: (bytes) => crypto.randomBytes(bytes).toString('base64url'),
+  token: (bytes) => randomBytes(bytes).toString('base64url'),
   uuid: () => crypto.randomUUID(),
 };
 
