@@ -49,6 +49,16 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
+/** Problem codes for Fastify's own 4xx errors (body limits, media types, rate limits, routing). */
+const CODE_BY_STATUS: Record<number, string> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'rate-limited',
+};
+
 /** Schema validation reports every error; an answer lists at most this many. */
 const MAX_FIELD_ERRORS = 50;
 
@@ -102,20 +112,7 @@ export function toProblem(err: unknown): Problem {
   }
   const status = typeof fe?.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
-    const code =
-      status === 413
-        ? 'payload-too-large'
-        : status === 415
-          ? 'unsupported-media-type'
-          : status === 429
-            ? 'rate-limited'
-            : status === 404
-              ? 'not-found'
-              : status === 401
-                ? 'unauthenticated'
-                : status === 403
-                  ? 'forbidden'
-                  : 'bad-request';
+    const code = CODE_BY_STATUS[status] ?? 'bad-request';
     // Fastify's own 4xx messages (bad JSON, body too large, CSRF) describe the client's request; they are safe.
     return { type: problemType(code), title: TITLES[status] ?? 'Bad request', status, detail: fe.message };
   }
