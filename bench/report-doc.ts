@@ -12,8 +12,10 @@ export interface Row {
   p99: number;
   requests: number;
   seconds: number;
-  /** Parley's throughput as a share of the bare route's; undefined for the bare route itself. */
+  /** Parley's throughput as a share of the bare route's run just before it; undefined for the bare route. */
   ratio?: number;
+  /** That bare-route run's requests/s. */
+  bareRps?: number;
 }
 
 export interface IntakeReport {
@@ -28,6 +30,8 @@ export interface IntakeReport {
   durability: string[];
   /** CPU use by other processes just before each server's run. */
   background: string[];
+  /** Lowest–highest requests/s of the bare-route runs. */
+  bareRange: string;
 }
 
 /** Share of all cores busy over `ms` (from /proc/stat), in whole percent. */
@@ -57,11 +61,11 @@ const fmt = (n: number, digits = 0) =>
 
 export function table(rows: Row[]): string {
   const lines = [
-    '| server | requests/s | p50 latency | p99 latency | vs bare route | requests (time) |',
+    '| server | requests/s | p50 latency | p99 latency | vs bare route (run just before) | requests (time) |',
     '|---|---:|---:|---:|---:|---:|',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} ms | ${fmt(r.p99)} ms | ${r.ratio === undefined ? '—' : `${fmt(r.ratio * 100, 1)} %`} | ${fmt(r.requests)} (${fmt(r.seconds, 1)} s) |`,
+        `| ${r.name} | ${fmt(r.rps)} | ${fmt(r.p50)} ms | ${fmt(r.p99)} ms | ${r.ratio === undefined ? '—' : `${fmt(r.ratio * 100, 1)} % of ${fmt(r.bareRps ?? 0)}`} | ${fmt(r.requests)} (${fmt(r.seconds, 1)} s) |`,
     ),
   ];
   return lines.join('\n');
@@ -79,7 +83,9 @@ Run with \`npm run bench\` (bench/run.ts). Last run: ${r.date}.
 are shared, though, so the load generator takes CPU time from every server alike.
 
 - *bare route*: Fastify with one JSON POST route on the intake path; it parses the body and answers
-  201 with a small JSON object (no validation, no database). The floor to compare with.
+  201 with a small JSON object (no validation, no database). The floor to compare with. The machine's
+  speed drifts between runs (this run's bare-route runs: ${r.bareRange} requests/s), so it is measured
+  right before each Parley server and each ratio is against that neighbouring run; its row shows the median.
 - *Parley on SQLite*: the real server (\`buildApp\` over \`openCore\`, logger off, intake rate limit
   raised out of the way) on a fresh data directory: WAL, \`synchronous=FULL\`, so every 201 follows an
   fsynced commit. Submissions that arrive together are written by one transaction

@@ -1,6 +1,7 @@
 // The side effects services need, passed in so unit tests can fake them (clock, randomness)
 // and integration tests use the real ones.
 import crypto from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Dialect } from '../storage/db.ts';
@@ -50,7 +51,8 @@ function randomBytes(n: number): Buffer {
 
 export const cryptoRandom: Random = {
   token: (bytes) => randomBytes(bytes).toString('base64url'),
-  uuid: () => crypto.randomUUID(),
+  // Time-ordered (RFC 9562 v7): new rows land at the end of primary-key indexes instead of at random pages.
+  uuid: () => uuidv7(),
 };
 
 /** Secrets (session ids, API and case tokens, one-time links) are stored only as this digest. */

@@ -133,7 +133,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'integer', (c) =>
       db.getExecutor().adapter instanceof PostgresAdapter
         ? c.primaryKey().generatedByDefaultAsIdentity()
-        : c.primaryKey().autoIncrement(),
+        : // INTEGER PRIMARY KEY is SQLite's rowid: ascending for an append-only table, without the
+          // extra sqlite_sequence write per insert that AUTOINCREMENT costs.
+          c.primaryKey(),
     )
     .addColumn('case_id', 'varchar(36)', (c) => c.notNull().references('cases.id'))
     .addColumn('at', ts, (c) => c.notNull())
