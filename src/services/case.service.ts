@@ -2,25 +2,17 @@
 // transitions, messages and field changes. Every change appends to the case's timeline in the
 // same transaction, so the timeline is always the full story.
 import type { Kysely } from 'kysely';
-import {
-  NotFoundError,
-  ValidationError,
-  ForbiddenError,
-  ConflictError,
-  type FieldError,
-} from '../domain/errors.ts';
-import { parseReportInput } from '../domain/report.ts';
+import { ValidationError, ForbiddenError, ConflictError, type FieldError } from '../domain/errors.ts';
 import { decideTransition, type CaseState } from '../domain/case-state.ts';
-import type { Database, CaseRow, CaseUpdate, ProjectRow } from '../storage/schema.ts';
+import type { Database, CaseRow, CaseUpdate } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
-import { kyselyBatchWriter, reportWriter, type ReportWriter } from '../storage/report-intake.ts';
-import { hashSecret, iso, type ServiceDeps } from './deps.ts';
+import { iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
 import { teamChanges, reporterChanges, parseTransition, type EventInput } from './case-changes.ts';
 import { parseListFilter, toSummary, type CaseListFilter } from './case-list.ts';
+import { ReportIntake, type SubmittedReport } from './case-intake.ts';
 import { loadCase, requireUser, type CaseAccess } from './access.ts';
-import { CASE_TOKEN_PREFIX } from './auth.service.ts';
 import {
   buildTimeline,
   presentForReporter,
@@ -32,21 +24,13 @@ import {
 
 export const MESSAGE_MAX = 50_000;
 export { LIST_MAX, type CaseListFilter } from './case-list.ts';
-
-export interface SubmittedReport {
-  id: string;
-  key: string;
-  /** The reporter's secret; shown once, stored only hashed. */
-  accessToken: string;
-  casePath: string;
-}
+export type { SubmittedReport } from './case-intake.ts';
 
 export class CaseService {
-  /** Report intake: concurrent submissions are written, numbered and committed together. */
-  private readonly writeReport: ReportWriter;
+  private readonly intake: ReportIntake;
 
   constructor(private readonly deps: ServiceDeps) {
-    this.writeReport = reportWriter(deps.writeReportBatch ?? kyselyBatchWriter(deps.db));
+    this.intake = new ReportIntake(deps);
   }
 
   private async appendEvent(db: Kysely<Database>, caseId: string, actor: Actor, at: string, e: EventInput) {
@@ -63,66 +47,8 @@ export class CaseService {
   }
 
   /** Files a report for a project. Public: no account needed. Committed before it returns. */
-  async submitReport(
-    slug: string,
-    raw: Record<string, unknown>,
-    channel: 'web' | 'api',
-  ): Promise<SubmittedReport> {
-    const project = await this.intakeProject(slug);
-    const input = parseReportInput(raw);
-    const token = CASE_TOKEN_PREFIX + this.deps.random.token(32);
-    const id = this.deps.random.uuid();
-    const now = iso(this.deps.clock.now());
-    const { key } = await this.writeReport({
-      projectKey: project.key,
-      row: {
-        id,
-        project_id: project.id,
-        title: input.title,
-        description: input.description,
-        steps_to_reproduce: input.stepsToReproduce,
-        impact: input.impact,
-        affected_versions: input.affectedVersions,
-        suggested_fix: input.suggestedFix,
-        reporter_email: input.reporterEmail,
-        reporter_user_id: null,
-        reporter_token_hash: hashSecret(token),
-        credit_preference: input.creditPreference,
-        credit_name: input.creditName,
-        channel,
-        state: 'new',
-        needs_info: 0,
-        created_at: now,
-        updated_at: now,
-      },
-      event: {
-        at: now,
-        type: 'report.created',
-        actor_kind: 'reporter',
-        actor_user_id: null,
-        visibility: 'reporter',
-        message_id: null,
-        data: JSON.stringify({ channel }),
-      },
-    });
-    return { id, key, accessToken: token, casePath: `/c/${token}` };
-  }
-
-  /**
-   * Intake looks its project up on every report; under a flood that lookup is a noticeable share of the
-   * work, and a project's id and key never change, so found projects are kept for a few seconds.
-   * Unknown slugs are not cached, so a new project takes reports at once.
-   */
-  private readonly projectCache = new Map<string, { project: ProjectRow; until: number }>();
-  private async intakeProject(slug: string): Promise<ProjectRow> {
-    const now = Date.now();
-    const hit = this.projectCache.get(slug);
-    if (hit && hit.until > now) return hit.project;
-    const project = await projects.findProjectBySlug(this.deps.db, slug);
-    if (!project) throw new NotFoundError('No such project.');
-    if (this.projectCache.size > 1000) this.projectCache.clear();
-    this.projectCache.set(slug, { project, until: now + 5_000 });
-    return project;
+  submitReport(slug: string, raw: Record<string, unknown>, channel: 'web' | 'api'): Promise<SubmittedReport> {
+    return this.intake.submit(slug, raw, channel);
   }
 
   /** A case as the actor may see it: the team's full view or the reporter's shared view. */

@@ -5,6 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/storage/schema.ts';
 import type { Services } from '../../src/services/index.ts';
+import type { Dialect } from '../../src/storage/db.ts';
+import { createTestApp } from './app.ts';
+import { makeWorld } from './factories.ts';
 
 // Answers are parsed JSON whose shape each test asserts field by field.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -134,4 +137,20 @@ export async function rowCounts(db: Kysely<Database>) {
   const n = async (table: 'cases' | 'messages' | 'case_events') =>
     (await db.selectFrom(table).select('id').execute()).length;
   return { cases: await n('cases'), messages: await n('messages'), events: await n('case_events') };
+}
+
+export type ApiWorld = Awaited<ReturnType<typeof apiWorld>>;
+
+/**
+ * The usual API test setup: a real app on `dialect`, makeWorld's projects, team and cases, an API client,
+ * and a personal token for each team role. The caller closes `t`.
+ */
+export async function apiWorld(dialect: Dialect) {
+  const t = await createTestApp(dialect);
+  const w = await makeWorld(t.services);
+  const call = apiClient(t.app);
+  const pats = {} as Record<'outsider' | 'responder' | 'maintainer' | 'admin', string>;
+  for (const r of ['outsider', 'responder', 'maintainer', 'admin'] as const)
+    pats[r] = await patFor(t.services, w[r].email);
+  return { t, w, call, pats };
 }

@@ -4,12 +4,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { makeCase, makeWorld, reportInput } from '../helpers/factories.ts';
-import { apiClient, assertProblem, patFor, type Call, type Json } from '../helpers/api.ts';
+import { makeCase, reportInput } from '../helpers/factories.ts';
+import { assertProblem, type Call, type Json, apiWorld, type ApiWorld } from '../helpers/api.ts';
 
-type World = Awaited<ReturnType<typeof makeWorld>>;
+type World = ApiWorld['w'];
 type Role = 'anonymous' | 'reporterA' | 'reporterB' | 'outsider' | 'responder' | 'maintainer' | 'admin';
 type Route = 'get' | 'list' | 'message' | 'note' | 'transition' | 'patchTeam' | 'patchReporter' | 'intake';
 
@@ -125,16 +125,12 @@ for (const dialect of dialects()) {
     let t: TestApp;
     let w: World;
     let call: Call;
-    const pats = {} as Record<'outsider' | 'responder' | 'maintainer' | 'admin', string>;
+    let pats: ApiWorld['pats'];
     const teamView = async (id: string) =>
       (await call('GET', `/api/v1/reports/${id}`, { token: pats.maintainer })).json;
 
     before(async () => {
-      t = await createTestApp(dialect);
-      w = await makeWorld(t.services);
-      call = apiClient(t.app);
-      for (const r of ['outsider', 'responder', 'maintainer', 'admin'] as const)
-        pats[r] = await patFor(t.services, w[r].email);
+      ({ t, w, call, pats } = await apiWorld(dialect));
     });
     after(() => t.close());
 

@@ -3,12 +3,19 @@
 // field, never a 5xx, and nothing is stored or changed. Part 1: api-errors.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { makeWorld, reportInput } from '../helpers/factories.ts';
-import { apiClient, assertFieldErrors, patFor, rowCounts, writeRoutes, type Call } from '../helpers/api.ts';
+import { reportInput } from '../helpers/factories.ts';
+import {
+  assertFieldErrors,
+  rowCounts,
+  writeRoutes,
+  type Call,
+  apiWorld,
+  type ApiWorld,
+} from '../helpers/api.ts';
 
-type World = Awaited<ReturnType<typeof makeWorld>>;
+type World = ApiWorld['w'];
 
 /** Values of the wrong JSON type for a field; `null` is left out where the schema allows it. */
 const WRONG = (nullable: boolean): unknown[] => [
@@ -32,10 +39,9 @@ for (const dialect of dialects()) {
     const routes = () => writeRoutes(w.project.slug, w.caseA.id, team, reportInput());
 
     before(async () => {
-      t = await createTestApp(dialect);
-      w = await makeWorld(t.services);
-      call = apiClient(t.app);
-      team = await patFor(t.services, w.maintainer.email);
+      let pats: ApiWorld['pats'];
+      ({ t, w, call, pats } = await apiWorld(dialect));
+      team = pats.maintainer;
       intake = `/api/v1/projects/${w.project.slug}/reports`;
     });
     after(() => t.close());

@@ -2,12 +2,12 @@
 // changed, random JSON, non-JSON) from a fixed seed. Never a 5xx; every error is problem+json.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { makeWorld, reportInput } from '../helpers/factories.ts';
-import { apiClient, patFor, type Call } from '../helpers/api.ts';
+import { reportInput } from '../helpers/factories.ts';
+import { type Call, apiWorld, type ApiWorld } from '../helpers/api.ts';
 
-type World = Awaited<ReturnType<typeof makeWorld>>;
+type World = ApiWorld['w'];
 
 /** mulberry32: a tiny seeded PRNG, so a failing input can be reproduced from its iteration number. */
 function prng(seed: number): () => number {
@@ -112,10 +112,9 @@ for (const dialect of dialects()) {
     let team: string;
 
     before(async () => {
-      t = await createTestApp(dialect);
-      w = await makeWorld(t.services);
-      call = apiClient(t.app);
-      team = await patFor(t.services, w.maintainer.email);
+      let pats: ApiWorld['pats'];
+      ({ t, w, call, pats } = await apiWorld(dialect));
+      team = pats.maintainer;
     });
     after(() => t.close());
 

@@ -3,19 +3,19 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { PASSWORD, makeWorld, reportInput } from '../helpers/factories.ts';
+import { PASSWORD, reportInput } from '../helpers/factories.ts';
 import {
-  apiClient,
   assertFieldErrors,
   assertProblem,
-  patFor,
   type ApiResponse,
   type Call,
+  apiWorld,
+  type ApiWorld,
 } from '../helpers/api.ts';
 
-type World = Awaited<ReturnType<typeof makeWorld>>;
+type World = ApiWorld['w'];
 
 for (const dialect of dialects()) {
   describe(dialect, () => {
@@ -26,10 +26,9 @@ for (const dialect of dialects()) {
     const caseCount = async () => (await t.tdb.handle.db.selectFrom('cases').select('id').execute()).length;
 
     before(async () => {
-      t = await createTestApp(dialect);
-      w = await makeWorld(t.services);
-      call = apiClient(t.app);
-      team = await patFor(t.services, w.maintainer.email);
+      let pats: ApiWorld['pats'];
+      ({ t, w, call, pats } = await apiWorld(dialect));
+      team = pats.maintainer;
     });
     after(() => t.close());
 

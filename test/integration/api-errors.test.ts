@@ -3,20 +3,20 @@
 // problem+json with type/title/status, never a 5xx, and nothing is stored. Part 2: api-errors-fields.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { makeWorld, reportInput } from '../helpers/factories.ts';
+import { reportInput } from '../helpers/factories.ts';
 import {
-  apiClient,
   assertFieldErrors,
   assertProblem,
-  patFor,
   rowCounts,
   writeRoutes,
   type Call,
+  apiWorld,
+  type ApiWorld,
 } from '../helpers/api.ts';
 
-type World = Awaited<ReturnType<typeof makeWorld>>;
+type World = ApiWorld['w'];
 
 for (const dialect of dialects()) {
   describe(dialect, () => {
@@ -28,10 +28,9 @@ for (const dialect of dialects()) {
     const routes = () => writeRoutes(w.project.slug, w.caseA.id, team, reportInput());
 
     before(async () => {
-      t = await createTestApp(dialect);
-      w = await makeWorld(t.services);
-      call = apiClient(t.app);
-      team = await patFor(t.services, w.maintainer.email);
+      let pats: ApiWorld['pats'];
+      ({ t, w, call, pats } = await apiWorld(dialect));
+      team = pats.maintainer;
       intake = `/api/v1/projects/${w.project.slug}/reports`;
     });
     after(() => t.close());

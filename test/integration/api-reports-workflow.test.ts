@@ -2,12 +2,12 @@
 // the state machine's happy path and refusals, and PATCH of team and reporter fields.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { makeCase, makeWorld } from '../helpers/factories.ts';
-import { apiClient, assertFieldErrors, assertProblem, patFor, type Call } from '../helpers/api.ts';
+import { makeCase } from '../helpers/factories.ts';
+import { assertFieldErrors, assertProblem, type Call, apiWorld, type ApiWorld } from '../helpers/api.ts';
 
-type World = Awaited<ReturnType<typeof makeWorld>>;
+type World = ApiWorld['w'];
 
 for (const dialect of dialects()) {
   describe(dialect, () => {
@@ -18,11 +18,10 @@ for (const dialect of dialects()) {
     let resp: string;
 
     before(async () => {
-      t = await createTestApp(dialect);
-      w = await makeWorld(t.services);
-      call = apiClient(t.app);
-      maint = await patFor(t.services, w.maintainer.email);
-      resp = await patFor(t.services, w.responder.email);
+      let pats: ApiWorld['pats'];
+      ({ t, w, call, pats } = await apiWorld(dialect));
+      maint = pats.maintainer;
+      resp = pats.responder;
     });
     after(() => t.close());
 

@@ -3,13 +3,13 @@
 // transitions and field changes are in api-reports-workflow.test.ts.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
-import { makeCase, makeMember, makeProject, makeWorld, reportInput } from '../helpers/factories.ts';
-import { apiClient, assertProblem, patFor, type Call } from '../helpers/api.ts';
+import { makeCase, makeMember, makeProject, reportInput } from '../helpers/factories.ts';
+import { assertProblem, patFor, type Call, apiWorld, type ApiWorld } from '../helpers/api.ts';
 import { hashSecret } from '../../src/services/deps.ts';
 
-type World = Awaited<ReturnType<typeof makeWorld>>;
+type World = ApiWorld['w'];
 
 for (const dialect of dialects()) {
   describe(dialect, () => {
@@ -20,11 +20,10 @@ for (const dialect of dialects()) {
     let resp: string;
 
     before(async () => {
-      t = await createTestApp(dialect);
-      w = await makeWorld(t.services);
-      call = apiClient(t.app);
-      maint = await patFor(t.services, w.maintainer.email);
-      resp = await patFor(t.services, w.responder.email);
+      let pats: ApiWorld['pats'];
+      ({ t, w, call, pats } = await apiWorld(dialect));
+      maint = pats.maintainer;
+      resp = pats.responder;
     });
     after(() => t.close());
 
