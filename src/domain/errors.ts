@@ -4,6 +4,9 @@
 export interface FieldError {
   field: string;
   message: string;
+  /** Where in a submitted document (e.g. a policy file) the problem is, 1-based. */
+  line?: number;
+  column?: number;
 }
 
 export abstract class DomainError extends Error {

@@ -16,6 +16,17 @@ export interface ReportInput {
   creditPreference: CreditPreference;
   /** The name or handle to credit; null when anonymous. */
   creditName: string | null;
+  /**
+   * The policy's out-of-scope category the reporter chose (a scope item id), or null for "a security
+   * vulnerability in scope". Intake checks it against the project's policy.
+   */
+  scopeCategory: string | null;
+}
+
+/** What the project's policy asks of a report (policy `report` section). */
+export interface ReportRules {
+  requireSteps: boolean;
+  requireImpact: boolean;
 }
 
 /** Field limits, in characters. Generous for real write-ups, small enough to keep pages fast. */
@@ -55,7 +66,10 @@ function text(raw: unknown): string {
 }
 
 /** Validates raw input (strings from a form or JSON) into a ReportInput, or throws with every field error. */
-export function parseReportInput(raw: Record<string, unknown>): ReportInput {
+export function parseReportInput(
+  raw: Record<string, unknown>,
+  rules: ReportRules = { requireSteps: true, requireImpact: true },
+): ReportInput {
   const errors: FieldError[] = [];
   const required = (field: keyof typeof REPORT_LIMITS, label: string, min = 1): string => {
     const v = text(raw[field]);
@@ -85,8 +99,10 @@ export function parseReportInput(raw: Record<string, unknown>): ReportInput {
 
   const title = required('title', 'Title', 5);
   const description = required('description', 'Description', 20);
-  const stepsToReproduce = required('stepsToReproduce', 'Steps to reproduce');
-  const impact = required('impact', 'Impact');
+  const stepsToReproduce = rules.requireSteps
+    ? required('stepsToReproduce', 'Steps to reproduce')
+    : (optional('stepsToReproduce', 'Steps to reproduce') ?? '');
+  const impact = rules.requireImpact ? required('impact', 'Impact') : (optional('impact', 'Impact') ?? '');
   const affectedVersions = required('affectedVersions', 'Affected versions');
   const suggestedFix = optional('suggestedFix', 'Suggested fix');
   const reporterEmail = optional('reporterEmail', 'E-mail');
@@ -109,6 +125,13 @@ export function parseReportInput(raw: Record<string, unknown>): ReportInput {
       message: `Give the ${creditPreference} to credit, or choose anonymous.`,
     });
   }
+  let scopeCategory: string | null = null;
+  const cat = raw.scopeCategory;
+  if (cat !== undefined && cat !== null && cat !== '' && cat !== 'in-scope') {
+    if (typeof cat !== 'string' || !/^[a-z0-9][a-z0-9-]{0,63}$/.test(cat))
+      errors.push({ field: 'scopeCategory', message: 'Choose one of the listed kinds of issue.' });
+    else scopeCategory = cat;
+  }
   if (errors.length) throw new ValidationError(errors, 'The report has errors; nothing was submitted.');
   return {
     title,
@@ -120,6 +143,7 @@ export function parseReportInput(raw: Record<string, unknown>): ReportInput {
     reporterEmail: reporterEmail?.toLowerCase() ?? null,
     creditPreference,
     creditName,
+    scopeCategory,
   };
 }
 

@@ -1,10 +1,11 @@
-// Listens and shuts down cleanly: on SIGTERM/SIGINT stop accepting, let in-flight requests finish,
-// then close the database.
+// Listens, runs the background jobs, and shuts down cleanly: on SIGTERM/SIGINT stop accepting, let
+// in-flight requests and jobs finish, then close the database.
 import type { Config } from '../config.ts';
 import { openCore } from '../bootstrap.ts';
 import { loadOrCreateSecretKey } from '../secret-key.ts';
 import { buildApp } from './app.ts';
 import { publicLink } from '../config.ts';
+import { createJobRunner } from '../jobs/index.ts';
 
 export async function serve(config: Config): Promise<void> {
   const secret = loadOrCreateSecretKey(config.secretKeyFile);
@@ -15,6 +16,8 @@ export async function serve(config: Config): Promise<void> {
     { database: core.handle.describe, publicUrl: config.publicUrl.toString() },
     'Parley is serving',
   );
+  const runner = createJobRunner(core, app.log.child({ component: 'jobs' }));
+  runner.start();
   const setupPath = await core.services.auth.issueSetupLinkIfNeeded();
   if (setupPath) {
     // The one place a secret link is logged on purpose: the operator needs it to create the first admin.
@@ -30,6 +33,8 @@ export async function serve(config: Config): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    // Running jobs get a moment to finish; an unfinished one keeps its lease and runs again later.
+    await runner.stop(5_000);
     await core.close();
     process.exit(0);
   };

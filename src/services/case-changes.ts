@@ -28,7 +28,7 @@ export interface Changes {
   errors: FieldError[];
 }
 
-/** The team's changes: title, severity, assignee (a team member) and the needs-info flag. */
+/** The team's changes: title, assignee (a team member) and the needs-info flag (severity: case-severity.ts). */
 export async function teamChanges(
   db: Kysely<Database>,
   row: CaseRow,
@@ -42,21 +42,6 @@ export async function teamChanges(
     else if (t !== row.title) {
       patch.title = t;
       events.push({ type: 'title.changed', visibility: 'reporter', data: { from: row.title, to: t } });
-    }
-  }
-  if ('severity' in raw) {
-    const s = raw.severity === '' ? null : raw.severity;
-    if (s !== null && !isSeverity(s))
-      errors.push({ field: 'severity', message: 'Use critical, high, medium or low.' });
-    else if (s === null && ['triaged', 'fixing', 'fixed', 'disclosed'].includes(row.state)) {
-      errors.push({ field: 'severity', message: 'A triaged case keeps a severity.' });
-    } else if (s !== row.severity) {
-      patch.severity = s;
-      events.push({
-        type: 'severity.changed',
-        visibility: 'reporter',
-        data: { from: row.severity, to: s },
-      });
     }
   }
   if ('assigneeId' in raw) {

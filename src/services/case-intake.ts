@@ -1,6 +1,10 @@
 // Report intake: validates a report, gives it its secret reporter token and hands it to the batched
 // writer (storage/report-intake.ts), which numbers and commits it. Public: no account needed.
-import { NotFoundError } from '../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { checkVersions } from '../domain/policy/supported-versions.ts';
+import type { Policy } from '../domain/policy/policy.types.ts';
+import type { PolicyService } from './policy.service.ts';
+import { nextDueAt } from './case-clocks.ts';
 import { parseReportInput } from '../domain/report.ts';
 import type { ProjectRow } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
@@ -29,17 +33,38 @@ export class ReportIntake {
    */
   private readonly projectCache = new Map<string, { project: ProjectRow; until: number }>();
 
-  constructor(private readonly deps: ServiceDeps) {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly policies: PolicyService,
+  ) {
     this.writeReport = reportWriter(deps.writeReportBatch ?? kyselyBatchWriter(deps.db));
   }
 
   /** Committed durably before it returns. */
   async submit(slug: string, raw: Record<string, unknown>, channel: 'web' | 'api'): Promise<SubmittedReport> {
     const project = await this.project(slug);
-    const input = parseReportInput(raw);
+    const policy = await this.policies.policyOf(project.id, project.policy_version);
+    const input = parseReportInput(raw, policy.report);
+    checkScopeCategory(policy, input.scopeCategory);
     const token = CASE_TOKEN_PREFIX + this.deps.random.token(32);
     const id = this.deps.random.uuid();
-    const now = iso(this.deps.clock.now());
+    const at = this.deps.clock.now();
+    const now = iso(at);
+    const versionStatus = checkVersions(policy, input.affectedVersions).status;
+    const nextDue = nextDueAt(
+      policy,
+      {
+        created_at: now,
+        acknowledged_at: null,
+        triaged_at: null,
+        fixed_at: null,
+        disclosed_at: null,
+        closed_at: null,
+        resolution: null,
+        severity: null,
+      },
+      at,
+    );
     const { key } = await this.writeReport({
       projectKey: project.key,
       row: {
@@ -61,6 +86,10 @@ export class ReportIntake {
         needs_info: 0,
         created_at: now,
         updated_at: now,
+        policy_version: project.policy_version,
+        version_status: versionStatus,
+        scope_category: input.scopeCategory,
+        next_due_at: nextDue,
       },
       event: {
         at: now,
@@ -69,10 +98,15 @@ export class ReportIntake {
         actor_user_id: null,
         visibility: 'reporter',
         message_id: null,
-        data: JSON.stringify({ channel }),
+        data: JSON.stringify({ channel, policyVersion: project.policy_version }),
       },
     });
     return { id, key, accessToken: token, casePath: `/c/${token}` };
+  }
+
+  /** Drops a cached project (its policy version changed). */
+  forgetProject(slug: string): void {
+    this.projectCache.delete(slug);
   }
 
   private async project(slug: string): Promise<ProjectRow> {
@@ -84,5 +118,24 @@ export class ReportIntake {
     if (this.projectCache.size > 1000) this.projectCache.clear();
     this.projectCache.set(slug, { project, until: now + PROJECT_TTL_MS });
     return project;
+  }
+}
+
+/** An out-of-scope category must be one the policy lists (it can still be submitted; the team sees it). */
+function checkScopeCategory(policy: Policy, category: string | null): void {
+  if (category === null) return;
+  const ids = policy.scope.outOfScope.map((i) => i.id);
+  if (!ids.includes(category)) {
+    throw new ValidationError(
+      [
+        {
+          field: 'scopeCategory',
+          message: ids.length
+            ? `Use one of: in-scope, ${ids.join(', ')}.`
+            : 'This project lists no categories; leave it out.',
+        },
+      ],
+      'The report has errors; nothing was submitted.',
+    );
   }
 }

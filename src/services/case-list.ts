@@ -25,19 +25,23 @@ export function parseListFilter(f: CaseListFilter) {
         : String(f.state).split(',');
   const states = raw.flatMap((s) => (s === 'open' ? [...OPEN_STATES] : [s]));
   if (!states.every(isCaseState)) errors.push({ field: 'state', message: 'Unknown state.' });
-  const order = f.order ?? 'newest';
-  if (order !== 'newest' && order !== 'oldest')
-    errors.push({ field: 'order', message: 'Use newest or oldest.' });
+  // The inbox's point is that nothing is missed: by default the nearest deadline comes first.
+  const order = f.order ?? 'deadline';
+  if (order !== 'deadline' && order !== 'newest' && order !== 'oldest')
+    errors.push({ field: 'order', message: 'Use deadline, newest or oldest.' });
   const limit = f.limit ?? 50;
   const offset = f.offset ?? 0;
   if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX)
     errors.push({ field: 'limit', message: `From 1 to ${LIST_MAX}.` });
   if (!Number.isInteger(offset) || offset < 0) errors.push({ field: 'offset', message: 'Zero or more.' });
   if (errors.length) throw new ValidationError(errors);
-  return { states, order: order as 'newest' | 'oldest', limit, offset };
+  return { states, order: order as 'deadline' | 'newest' | 'oldest', limit, offset };
 }
 
-export function toSummary(r: Awaited<ReturnType<typeof listCases>>[number]): CaseSummary {
+export type CaseListRow = Awaited<ReturnType<typeof listCases>>[number];
+
+/** `deadline` is the case's most pressing running clock (computed by the caller from its policy). */
+export function toSummary(r: CaseListRow, deadline: CaseSummary['deadline']): CaseSummary {
   return {
     id: r.id,
     key: r.key,
@@ -50,5 +54,7 @@ export function toSummary(r: Awaited<ReturnType<typeof listCases>>[number]): Cas
     assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? 'Unknown' } : null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    versionStatus: r.version_status,
+    deadline,
   };
 }

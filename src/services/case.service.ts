@@ -13,14 +13,12 @@ import { teamChanges, reporterChanges, parseTransition, type EventInput } from '
 import { parseListFilter, toSummary, type CaseListFilter } from './case-list.ts';
 import { ReportIntake, type SubmittedReport } from './case-intake.ts';
 import { loadCase, requireUser, type CaseAccess } from './access.ts';
-import {
-  buildTimeline,
-  presentForReporter,
-  presentForTeam,
-  type CaseSummary,
-  type ReporterCaseView,
-  type TeamCaseView,
-} from './presenters/case.presenter.ts';
+import type { PolicyService } from './policy.service.ts';
+import { caseClocks, settleClocks } from './case-clocks.ts';
+import { severityChanges, SEVERITY_FIELDS } from './case-severity.ts';
+import { buildCaseView } from './case-view.ts';
+import { nextDeadline, clockLabel as clockLabelOf } from '../domain/sla/clocks.ts';
+import { type CaseSummary, type ReporterCaseView, type TeamCaseView } from './presenters/case.presenter.ts';
 
 export const MESSAGE_MAX = 50_000;
 export { LIST_MAX, type CaseListFilter } from './case-list.ts';
@@ -29,8 +27,20 @@ export type { SubmittedReport } from './case-intake.ts';
 export class CaseService {
   private readonly intake: ReportIntake;
 
-  constructor(private readonly deps: ServiceDeps) {
-    this.intake = new ReportIntake(deps);
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly policies: PolicyService,
+  ) {
+    this.intake = new ReportIntake(deps, policies);
+  }
+
+  /** Called when a project's policy changes, so that intake opens new cases under the new version. */
+  projectChanged(slug: string): void {
+    this.intake.forgetProject(slug);
+  }
+
+  private policyOf(row: Pick<CaseRow, 'project_id' | 'policy_version'>) {
+    return this.policies.policyOf(row.project_id, row.policy_version);
   }
 
   private async appendEvent(db: Kysely<Database>, caseId: string, actor: Actor, at: string, e: EventInput) {
@@ -58,24 +68,7 @@ export class CaseService {
   }
 
   private async view(row: CaseRow, access: CaseAccess): Promise<TeamCaseView | ReporterCaseView> {
-    const db = this.deps.db;
-    const project = (await projects.findProjectById(db, row.project_id))!;
-    const audience = access.as;
-    const filter = audience === 'reporter' ? 'reporter' : undefined;
-    const [events, messages] = await Promise.all([
-      cases.listEvents(db, row.id, filter),
-      cases.listMessages(db, row.id, filter),
-    ]);
-    const ids = events.map((e) => e.actor_user_id).filter((x): x is string => !!x);
-    if (row.assignee_id) ids.push(row.assignee_id);
-    const names = await cases.userNames(db, ids);
-    const timeline = buildTimeline(events, messages, names, audience);
-    if (audience === 'reporter') return presentForReporter(row, project, timeline);
-    const dup = row.duplicate_of_id ? await cases.findCaseById(db, row.duplicate_of_id) : undefined;
-    return presentForTeam(row, project, timeline, {
-      assigneeName: row.assignee_id ? (names.get(row.assignee_id) ?? null) : null,
-      duplicateOfKey: dup?.key ?? null,
-    });
+    return buildCaseView(this.deps.db, row, access, await this.policyOf(row), this.deps.clock.now());
   }
 
   /** Team members a case can be assigned to. Team only. */
@@ -106,7 +99,25 @@ export class CaseService {
       cases.listCases(this.deps.db, { ...q, order, limit, offset }),
       cases.countCases(this.deps.db, q),
     ]);
-    const items = rows.map(toSummary);
+    const now = this.deps.clock.now();
+    const items = await Promise.all(
+      rows.map(async (r) => {
+        const policy = await this.policyOf(r);
+        const next = nextDeadline(caseClocks(policy, r, now));
+        return toSummary(
+          r,
+          next
+            ? {
+                clock: next.name,
+                label: clockLabelOf(next.name),
+                dueAt: next.dueAt,
+                status: next.status,
+                paused: next.paused,
+              }
+            : null,
+        );
+      }),
+    );
     return { items, total };
   }
 
@@ -145,6 +156,7 @@ export class CaseService {
     }
     const severityChanged = outcome.severity !== row.severity;
     if (severityChanged) patch.severity = outcome.severity;
+    settleClocks(await this.policyOf(row), row, patch, now);
     await this.deps.db.transaction().execute(async (trx) => {
       // The rules were checked against the state read above; a concurrent transition must not slip
       // in between, or the timeline would record two moves from the same state.
@@ -194,6 +206,7 @@ export class CaseService {
     const visibility = internal ? 'internal' : 'reporter';
     const id = this.deps.random.uuid();
     const now = iso(this.deps.clock.now());
+    const policy = await this.policyOf(row);
     await this.deps.db.transaction().execute(async (trx) => {
       await cases.insertMessage(trx, {
         id,
@@ -219,6 +232,7 @@ export class CaseService {
           visibility: 'reporter',
           data: { value: false },
         });
+        settleClocks(policy, row, patch, now);
       }
       await cases.updateCase(trx, row.id, patch);
     });
@@ -234,7 +248,7 @@ export class CaseService {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
     const allowed =
       access.as === 'team'
-        ? ['title', 'severity', 'assigneeId', 'needsInfo']
+        ? ['title', 'assigneeId', 'needsInfo', ...SEVERITY_FIELDS]
         : ['reporterEmail', 'creditPreference', 'creditName'];
     const errors: FieldError[] = [];
     for (const k of Object.keys(raw)) {
@@ -244,12 +258,16 @@ export class CaseService {
     if (errors.length) throw new ValidationError(errors);
     const patch: CaseUpdate = {};
     const events: EventInput[] = [];
-    if (access.as === 'team') await teamChanges(this.deps.db, row, raw, { patch, events, errors });
-    else reporterChanges(row, raw, { patch, events, errors });
+    const policy = await this.policyOf(row);
+    if (access.as === 'team') {
+      await teamChanges(this.deps.db, row, raw, { patch, events, errors });
+      severityChanges(policy, row, raw, { patch, events, errors });
+    } else reporterChanges(row, raw, { patch, events, errors });
     if (errors.length) throw new ValidationError(errors);
     if (events.length) {
       const now = iso(this.deps.clock.now());
       patch.updated_at = now;
+      settleClocks(policy, row, patch, now);
       await this.deps.db.transaction().execute(async (trx) => {
         await cases.updateCase(trx, row.id, patch);
         for (const e of events) await this.appendEvent(trx, row.id, actor, now, e);

@@ -3,15 +3,39 @@ import type { ServiceDeps } from './deps.ts';
 import { AuthService } from './auth.service.ts';
 import { ProjectService } from './project.service.ts';
 import { CaseService } from './case.service.ts';
+import { PolicyService } from './policy.service.ts';
+import { ChecklistService } from './checklist.service.ts';
+import { NotificationService } from './notification.service.ts';
+import { ReminderService } from './reminder.service.ts';
+import { MetricsService } from './metrics.service.ts';
 
 export interface Services {
   deps: ServiceDeps;
   auth: AuthService;
   projects: ProjectService;
   cases: CaseService;
+  policies: PolicyService;
+  checklists: ChecklistService;
+  notifications: NotificationService;
+  reminders: ReminderService;
+  metrics: MetricsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const auth = new AuthService(deps);
-  return { deps, auth, projects: new ProjectService(deps, auth), cases: new CaseService(deps) };
+  const policies = new PolicyService(deps);
+  const cases = new CaseService(deps, policies);
+  policies.onChange((slug) => cases.projectChanged(slug));
+  const notifications = new NotificationService(deps);
+  return {
+    deps,
+    auth,
+    projects: new ProjectService(deps, auth),
+    cases,
+    policies,
+    checklists: new ChecklistService(deps, policies),
+    notifications,
+    reminders: new ReminderService(deps, policies, notifications),
+    metrics: new MetricsService(deps, policies),
+  };
 }

@@ -88,6 +88,7 @@ export class ProjectService {
       key,
       description,
       last_case_number: 0,
+      policy_version: 0,
       created_at: iso(this.deps.clock.now()),
     };
     try {

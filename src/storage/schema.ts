@@ -51,6 +51,19 @@ export interface ProjectsTable {
   description: string;
   last_case_number: number;
   created_at: string;
+  /** The policy in force; 0 is the built-in default policy. */
+  policy_version: Generated<number>;
+}
+
+/** Every saved version of a project's policy file, kept for the cases opened under it. */
+export interface PoliciesTable {
+  project_id: string;
+  version: number;
+  /** The YAML as the maintainer wrote it (comments and all). */
+  source: string;
+  note: string;
+  created_at: string;
+  created_by: string | null;
 }
 
 export interface MembershipsTable {
@@ -90,6 +103,20 @@ export interface CasesTable {
   fixed_at: string | null;
   disclosed_at: string | null;
   closed_at: string | null;
+  /** The policy version the case was opened under; its clocks follow that version. */
+  policy_version: Generated<number>;
+  /** The affected version checked against the policy's supported versions. */
+  version_status: 'supported' | 'unsupported' | 'unknown' | null;
+  /** The out-of-scope category the reporter picked, if any (a policy scope item id). */
+  scope_category: string | null;
+  cvss3_vector: string | null;
+  cvss4_vector: string | null;
+  /** Why the team set a severity other than the one the CVSS score maps to. */
+  severity_reason: string | null;
+  /** Earliest due time of a running clock, kept for sorting the inbox by deadline. */
+  next_due_at: string | null;
+  /** JSON list of needs-info intervals `{from, to}` (to null while waiting); clocks pause over them. */
+  needs_info_log: Generated<string>;
 }
 
 export interface CaseEventsTable {
@@ -116,6 +143,73 @@ export interface MessagesTable {
   created_at: string;
 }
 
+export interface CaseChecklistItemsTable {
+  case_id: string;
+  checklist_id: string;
+  item_id: string;
+  checked: number;
+  changed_at: string;
+  changed_by: string | null;
+}
+
+/** Durable background work; see src/jobs/runner.ts for the lease and retry rules. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** JSON text handed to the job's handler. */
+  payload: string;
+  status: 'queued' | 'running' | 'done' | 'dead';
+  run_at: string;
+  /** Claims so far, counted when a runner takes the job, so a job that kills its worker still ends. */
+  attempts: number;
+  max_attempts: number;
+  /** The runner holding the job while it runs. */
+  locked_by: string | null;
+  /** End of that runner's lease; after it another runner may take the job again. */
+  locked_until: string | null;
+  last_error: string | null;
+  /** Set for idempotent enqueueing (a schedule tick, a notice per case and clock): one job per key. */
+  unique_key: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** Every outgoing notification, kept until delivered (or given up) so none is lost or sent twice. */
+export interface OutboxTable {
+  id: string;
+  channel: 'email' | 'in-app' | 'webhook';
+  recipient_user_id: string | null;
+  /** E-mail address or webhook URL. */
+  recipient_address: string | null;
+  case_id: string | null;
+  kind: string;
+  subject: string;
+  body: string;
+  payload: string;
+  dedupe_key: string;
+  status: 'pending' | 'sent' | 'failed' | 'held';
+  attempts: number;
+  next_attempt_at: string | null;
+  sent_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+/** A user's in-app notices (the bell). */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  case_id: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  /** A path inside Parley, e.g. `/cases/FLUX-3`. */
+  link: string;
+  dedupe_key: string;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -126,6 +220,11 @@ export interface Database {
   cases: CasesTable;
   case_events: CaseEventsTable;
   messages: MessagesTable;
+  policies: PoliciesTable;
+  case_checklist_items: CaseChecklistItemsTable;
+  jobs: JobsTable;
+  outbox: OutboxTable;
+  notifications: NotificationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -136,3 +235,8 @@ export type CaseUpdate = Updateable<CasesTable>;
 export type CaseEventRow = Selectable<CaseEventsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type MembershipRow = Selectable<MembershipsTable>;
+export type PolicyRow = Selectable<PoliciesTable>;
+export type ChecklistItemRow = Selectable<CaseChecklistItemsTable>;
+export type JobRow = Selectable<JobsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NotificationRow = Selectable<NotificationsTable>;

@@ -33,7 +33,13 @@ const CASE_COLUMNS = [
   'needs_info',
   'created_at',
   'updated_at',
+  'policy_version',
+  'version_status',
+  'scope_category',
+  'next_due_at',
 ];
+// Columns with a schema default: an explicit NULL would bypass it.
+const CASE_DEFAULTS = { policy_version: 0 };
 const EVENT_COLUMNS = [
   'case_id',
   'at',
@@ -67,7 +73,7 @@ const writeBatch = db.transaction((reports) => {
     next.set(r.row.project_id, number + 1);
     const key = `${r.projectKey}-${number}`;
     const row = { ...r.row, number, key };
-    insertCase.run(CASE_COLUMNS.map((c) => row[c] ?? null));
+    insertCase.run(CASE_COLUMNS.map((c) => row[c] ?? CASE_DEFAULTS[c] ?? null));
     const event = { ...r.event, case_id: r.row.id };
     insertEvent.run(EVENT_COLUMNS.map((c) => event[c] ?? null));
     return { number, key };

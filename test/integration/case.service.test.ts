@@ -46,7 +46,7 @@ for (const dialect of dialects()) {
       assert.deepEqual(v.credit, { preference: 'handle', name: '@finder' });
       assert.deepEqual(v.allowedTransitions.sort(), ['acknowledged', 'closed', 'triaged']);
       assert.deepEqual(types(v), ['report.created']);
-      assert.deepEqual(v.timeline[0]!.data, { channel: 'web' });
+      assert.deepEqual(v.timeline[0]!.data, { channel: 'web', policyVersion: 0 });
       assert.equal(v.timeline[0]!.actor.kind, 'reporter');
       const row = await ts.tdb.handle.db
         .selectFrom('cases')

@@ -7,7 +7,8 @@ import { createTestDatabase, dialects } from '../helpers/db.ts';
 import { createTestServices, type TestServices } from '../helpers/services.ts';
 import { makeProject, makeUser, reportInput } from '../helpers/factories.ts';
 import { migrateToLatest } from '../../src/storage/db.ts';
-import { LATEST_MIGRATION } from '../../src/storage/migrations/index.ts';
+import { MIGRATION_NAMES, migrationProvider } from '../../src/storage/migrations/index.ts';
+import { Migrator, type Kysely } from 'kysely';
 import * as users from '../../src/storage/repositories/user.repository.ts';
 import * as projects from '../../src/storage/repositories/project.repository.ts';
 import * as cases from '../../src/storage/repositories/case.repository.ts';
@@ -16,9 +17,14 @@ const TABLES = [
   'account_tokens',
   'api_tokens',
   'case_events',
+  'case_checklist_items',
   'cases',
+  'jobs',
   'memberships',
   'messages',
+  'notifications',
+  'outbox',
+  'policies',
   'projects',
   'sessions',
   'users',
@@ -32,7 +38,7 @@ for (const dialect of dialects()) {
       try {
         const before = (await tdb.handle.db.introspection.getTables()).map((t) => t.name);
         for (const t of TABLES) assert.ok(!before.includes(t), `${t} exists before migrating`);
-        assert.deepEqual(await migrateToLatest(tdb.handle.db), [LATEST_MIGRATION]);
+        assert.deepEqual(await migrateToLatest(tdb.handle.db), MIGRATION_NAMES);
         const tables = (await tdb.handle.db.introspection.getTables()).map((t) => t.name);
         for (const t of TABLES) assert.ok(tables.includes(t), `${t} was created`);
         assert.deepEqual(await migrateToLatest(tdb.handle.db), []);
@@ -42,8 +48,52 @@ for (const dialect of dialects()) {
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(tdb.handle.db);
         assert.deepEqual(
           applied.rows.map((r) => r.name),
-          [LATEST_MIGRATION],
+          MIGRATION_NAMES,
         );
+      } finally {
+        await tdb.drop();
+      }
+    });
+
+    test('a database made by the first release upgrades with its cases kept under the default policy', async () => {
+      const tdb = await createTestDatabase(dialect, { migrate: false });
+      try {
+        const db = tdb.handle.db as unknown as Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const migrator = new Migrator({ db, provider: migrationProvider });
+        const first = await migrator.migrateTo('2026-11-23-initial');
+        assert.equal(first.error, undefined);
+        await db
+          .insertInto('projects')
+          .values({ id: 'p1', slug: 'old', name: 'Old', key: 'OLD', description: '', created_at: NOW })
+          .execute();
+        await db
+          .insertInto('cases')
+          .values({
+            id: 'c1',
+            project_id: 'p1',
+            number: 1,
+            key: 'OLD-1',
+            title: 'An old report',
+            description: 'd',
+            steps_to_reproduce: 's',
+            impact: 'i',
+            affected_versions: '1.0',
+            reporter_token_hash: 'h',
+            credit_preference: 'anonymous',
+            channel: 'web',
+            state: 'new',
+            created_at: NOW,
+            updated_at: NOW,
+          })
+          .execute();
+        assert.deepEqual(await migrateToLatest(tdb.handle.db), MIGRATION_NAMES.slice(1));
+        const c = await tdb.handle.db.selectFrom('cases').selectAll().executeTakeFirstOrThrow();
+        assert.equal(c.title, 'An old report');
+        assert.equal(c.policy_version, 0);
+        assert.equal(c.needs_info_log, '[]');
+        assert.equal(c.next_due_at, null);
+        const p = await tdb.handle.db.selectFrom('projects').selectAll().executeTakeFirstOrThrow();
+        assert.equal(p.policy_version, 0);
       } finally {
         await tdb.drop();
       }

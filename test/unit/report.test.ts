@@ -45,7 +45,28 @@ describe('parseReportInput', () => {
       reporterEmail: null,
       creditPreference: 'anonymous',
       creditName: null,
+      scopeCategory: null,
     });
+  });
+
+  test('a policy may make steps and impact optional; they are then stored empty', () => {
+    const { stepsToReproduce: _s, impact: _i, ...rest } = valid();
+    assert.deepEqual(errorFields(rest), ['impact', 'stepsToReproduce']);
+    const r = parseReportInput(rest, { requireSteps: false, requireImpact: false });
+    assert.equal(r.stepsToReproduce, '');
+    assert.equal(r.impact, '');
+    assert.throws(
+      () => parseReportInput(rest, { requireSteps: true, requireImpact: false }),
+      ValidationError,
+    );
+  });
+
+  test('an out-of-scope category is an id; "in-scope" and empty mean none', () => {
+    assert.equal(parseReportInput({ ...valid(), scopeCategory: 'tuning-help' }).scopeCategory, 'tuning-help');
+    assert.equal(parseReportInput({ ...valid(), scopeCategory: 'in-scope' }).scopeCategory, null);
+    assert.equal(parseReportInput({ ...valid(), scopeCategory: '' }).scopeCategory, null);
+    assert.deepEqual(errorFields({ ...valid(), scopeCategory: 'Not An Id!' }), ['scopeCategory']);
+    assert.deepEqual(errorFields({ ...valid(), scopeCategory: 7 }), ['scopeCategory']);
   });
 
   test('every required field is required, and missing ones are all reported at once', () => {
@@ -223,6 +244,7 @@ describe('parseReportInput', () => {
       'description',
       'impact',
       'reporterEmail',
+      'scopeCategory',
       'stepsToReproduce',
       'suggestedFix',
       'title',

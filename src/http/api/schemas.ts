@@ -18,24 +18,44 @@ export const Problem = Type.Object(
     status: Type.Integer(),
     detail: Type.Optional(Type.String()),
     instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          field: Type.String(),
+          message: Type.String(),
+          line: Type.Optional(
+            Type.Integer({ description: 'In a submitted document (policy file), 1-based' }),
+          ),
+          column: Type.Optional(Type.Integer()),
+        }),
+      ),
+    ),
   },
   { $id: 'Problem' },
 );
 
+// Which fields a report needs is the project's policy (policy `report`), checked by the service, so
+// that one answer names every missing field; the schema fixes types and sizes only.
 export const ReportCreate = Type.Object(
   {
-    title: str(REPORT_LIMITS.title),
-    description: str(REPORT_LIMITS.description),
-    stepsToReproduce: str(REPORT_LIMITS.stepsToReproduce),
-    impact: str(REPORT_LIMITS.impact),
-    affectedVersions: str(REPORT_LIMITS.affectedVersions),
+    title: Type.Optional(str(REPORT_LIMITS.title, 'Required')),
+    description: Type.Optional(str(REPORT_LIMITS.description, 'Required')),
+    stepsToReproduce: Type.Optional(
+      str(REPORT_LIMITS.stepsToReproduce, 'Required unless the policy says otherwise'),
+    ),
+    impact: Type.Optional(str(REPORT_LIMITS.impact, 'Required unless the policy says otherwise')),
+    affectedVersions: Type.Optional(
+      str(REPORT_LIMITS.affectedVersions, 'Required; checked against supported versions'),
+    ),
     suggestedFix: Type.Optional(nullable(str(REPORT_LIMITS.suggestedFix))),
     reporterEmail: Type.Optional(
       nullable(str(REPORT_LIMITS.reporterEmail, 'Where the team can reach you; optional')),
     ),
     creditPreference: Type.Optional(literals(CREDIT_PREFERENCES)),
     creditName: Type.Optional(nullable(str(REPORT_LIMITS.creditName))),
+    scopeCategory: Type.Optional(
+      nullable(str(64, 'An out-of-scope category id from the project policy, or "in-scope" (the default)')),
+    ),
   },
   { additionalProperties: false },
 );
@@ -71,6 +91,11 @@ export const ReportPatch = Type.Object(
   {
     title: Type.Optional(str(REPORT_LIMITS.title)),
     severity: Type.Optional(nullable(literals(SEVERITIES))),
+    severityReason: Type.Optional(
+      nullable(str(2000, 'Required when the severity differs from the one the CVSS score maps to')),
+    ),
+    cvss3Vector: Type.Optional(nullable(str(200, 'CVSS:3.1/… vector; null removes it'))),
+    cvss4Vector: Type.Optional(nullable(str(400, 'CVSS:4.0/… vector; null removes it'))),
     assigneeId: Type.Optional(nullable(str(36))),
     needsInfo: Type.Optional(Type.Boolean()),
     reporterEmail: Type.Optional(nullable(str(REPORT_LIMITS.reporterEmail))),
@@ -80,11 +105,38 @@ export const ReportPatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
+export const ChecklistTick = Type.Object(
+  {
+    checklist: str(64, 'Checklist id from the policy'),
+    item: str(64, 'Item id within the checklist'),
+    checked: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+export const PolicySource = Type.Object(
+  {
+    source: str(200_000, 'The policy file, YAML (docs/policy.md)'),
+    note: Type.Optional(str(500, 'What changed and why')),
+    baseVersion: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        description: 'The version you edited; a save over a newer one is refused (409)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ReportListQuery = Type.Object(
   {
     project: Type.Optional(str(64)),
     state: Type.Optional(str(200, 'Comma-separated states, or "open"')),
-    order: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest')])),
+    order: Type.Optional(
+      Type.Union([Type.Literal('deadline'), Type.Literal('newest'), Type.Literal('oldest')], {
+        description: 'deadline (default): nearest running deadline first',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
   },

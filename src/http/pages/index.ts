@@ -4,10 +4,29 @@ import { publicPages } from './public/public.routes.tsx';
 import { accountPages } from './account/account.routes.tsx';
 import { teamPages } from './team/team.routes.tsx';
 import { projectPages } from './team/project.routes.tsx';
+import { policyPages } from './team/policy.routes.tsx';
+import { metricsPages } from './team/metrics.routes.tsx';
+import { notificationPages } from './team/notifications.routes.tsx';
+import { isApiPath } from '../plugins/problem.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Unread notices of the signed-in user, for the page header (pages only). */
+    unreadNotices?: number;
+  }
+}
 
 export async function registerPages(app: FastifyInstance) {
+  const { services } = app.parley;
+  app.addHook('preHandler', async (request) => {
+    if (request.method !== 'GET' || request.actor.kind !== 'user' || isApiPath(request.url)) return;
+    request.unreadNotices = await services.notifications.unreadCount(request.actor);
+  });
   await publicPages(app);
   await accountPages(app);
   await teamPages(app);
   await projectPages(app);
+  await policyPages(app);
+  await metricsPages(app);
+  await notificationPages(app);
 }

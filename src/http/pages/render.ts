@@ -17,6 +17,8 @@ export interface PageContext {
   user: UserIdentity | null;
   csrf: string;
   path: string;
+  /** Unread notices of the signed-in user (0 when unknown). */
+  unread: number;
 }
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
@@ -24,5 +26,6 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     user: request.actor.kind === 'user' ? request.actor.user : null,
     csrf: reply.generateCsrf(),
     path: request.url,
+    unread: request.unreadNotices ?? 0,
   };
 }

@@ -2,6 +2,9 @@
 // a reporter or an API client until someone adds it here on purpose.
 import type { CaseRow, CaseEventRow, MessageRow, ProjectRow } from '../../storage/schema.ts';
 import { nextStates, type CaseState } from '../../domain/case-state.ts';
+import type { CvssResult } from '../../integrations/cvss/cvss.ts';
+import type { Deadlines } from './deadline.presenter.ts';
+import type { ChecklistView } from '../checklist.service.ts';
 
 export interface TimelineEntry {
   id: number;
@@ -30,6 +33,8 @@ interface CaseCommon {
   credit: { preference: string; name: string | null };
   createdAt: string;
   updatedAt: string;
+  /** SLA clocks under the policy version the case was opened with. */
+  deadlines: Deadlines;
   timeline: TimelineEntry[];
 }
 
@@ -50,9 +55,29 @@ export interface TeamCaseView extends CaseCommon {
   disclosedAt: string | null;
   closedAt: string | null;
   allowedTransitions: CaseState[];
+  cvss: { v3: CvssResult | null; v4: CvssResult | null };
+  /** The severity the CVSS score maps to under the policy, when a vector is set. */
+  cvssSeverity: string | null;
+  /** Why the team chose a severity other than the CVSS one. */
+  severityReason: string | null;
+  /** The affected version checked against the policy's supported versions. */
+  versionStatus: 'supported' | 'unsupported' | 'unknown' | null;
+  /** The out-of-scope category the reporter picked, with the policy's reason. */
+  scopeCategory: { id: string; title: string; reason: string | null } | null;
+  /** The policy's response checklists with who ticked what and when. */
+  checklists: ChecklistView[];
 }
 
-function common(c: CaseRow, p: ProjectRow, timeline: TimelineEntry[]): CaseCommon {
+export interface TeamExtras {
+  checklists: ChecklistView[];
+  assigneeName: string | null;
+  duplicateOfKey: string | null;
+  cvss: { v3: CvssResult | null; v4: CvssResult | null };
+  cvssSeverity: string | null;
+  scopeCategory: { id: string; title: string; reason: string | null } | null;
+}
+
+function common(c: CaseRow, p: ProjectRow, timeline: TimelineEntry[], deadlines: Deadlines): CaseCommon {
   return {
     id: c.id,
     key: c.key,
@@ -70,6 +95,7 @@ function common(c: CaseRow, p: ProjectRow, timeline: TimelineEntry[]): CaseCommo
     credit: { preference: c.credit_preference, name: c.credit_name },
     createdAt: c.created_at,
     updatedAt: c.updated_at,
+    deadlines,
     timeline,
   };
 }
@@ -109,19 +135,25 @@ export function buildTimeline(
   return out;
 }
 
-export function presentForReporter(c: CaseRow, p: ProjectRow, timeline: TimelineEntry[]): ReporterCaseView {
-  return { audience: 'reporter', ...common(c, p, timeline), reporterEmail: c.reporter_email };
+export function presentForReporter(
+  c: CaseRow,
+  p: ProjectRow,
+  timeline: TimelineEntry[],
+  deadlines: Deadlines,
+): ReporterCaseView {
+  return { audience: 'reporter', ...common(c, p, timeline, deadlines), reporterEmail: c.reporter_email };
 }
 
 export function presentForTeam(
   c: CaseRow,
   p: ProjectRow,
   timeline: TimelineEntry[],
-  extra: { assigneeName: string | null; duplicateOfKey: string | null },
+  deadlines: Deadlines,
+  extra: TeamExtras,
 ): TeamCaseView {
   return {
     audience: 'team',
-    ...common(c, p, timeline),
+    ...common(c, p, timeline, deadlines),
     reporterEmail: c.reporter_email,
     channel: c.channel,
     assignee: c.assignee_id ? { id: c.assignee_id, name: extra.assigneeName ?? 'Unknown' } : null,
@@ -132,6 +164,12 @@ export function presentForTeam(
     disclosedAt: c.disclosed_at,
     closedAt: c.closed_at,
     allowedTransitions: [...nextStates(c.state as CaseState)],
+    cvss: extra.cvss,
+    cvssSeverity: extra.cvssSeverity,
+    severityReason: c.severity_reason,
+    versionStatus: c.version_status,
+    scopeCategory: extra.scopeCategory,
+    checklists: extra.checklists,
   };
 }
 
@@ -147,4 +185,7 @@ export interface CaseSummary {
   assignee: { id: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
+  versionStatus: 'supported' | 'unsupported' | 'unknown' | null;
+  /** The running clock due first, if any. */
+  deadline: { clock: string; label: string; dueAt: string; status: string; paused: boolean } | null;
 }

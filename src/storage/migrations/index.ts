@@ -2,13 +2,18 @@
 // Names are ISO-dated; Kysely applies them in name order.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026-11-23-initial.ts';
+import * as policy from './2026-11-23-policy.ts';
+import * as jobs from './2026-11-23-jobs.ts';
 
 const migrations: Record<string, Migration> = {
   '2026-11-23-initial': initial,
+  '2026-11-23-policy': policy,
+  '2026-11-23-jobs': jobs,
 };
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations,
 };
 
-export const LATEST_MIGRATION = Object.keys(migrations).sort().at(-1)!;
+export const MIGRATION_NAMES = Object.keys(migrations).sort();
+export const LATEST_MIGRATION = MIGRATION_NAMES.at(-1)!;

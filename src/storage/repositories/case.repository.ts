@@ -1,5 +1,5 @@
 // Cases, their append-only timeline (case_events) and their message thread.
-import type { Kysely, Insertable } from 'kysely';
+import { sql, type Kysely, type Insertable } from 'kysely';
 import type {
   Database,
   CaseRow,
@@ -58,7 +58,7 @@ export interface CaseListQuery {
   /** Restrict to these projects; undefined means every project (instance admin). */
   projectIds?: string[] | undefined;
   states?: string[] | undefined;
-  order: 'newest' | 'oldest';
+  order: 'deadline' | 'newest' | 'oldest';
   limit: number;
   offset: number;
 }
@@ -79,6 +79,16 @@ export async function listCases(db: Db, q: CaseListQuery) {
       'cases.created_at',
       'cases.updated_at',
       'cases.assignee_id',
+      'cases.next_due_at',
+      'cases.version_status',
+      'cases.policy_version',
+      'cases.project_id',
+      'cases.acknowledged_at',
+      'cases.triaged_at',
+      'cases.fixed_at',
+      'cases.disclosed_at',
+      'cases.closed_at',
+      'cases.needs_info_log',
       'assignee.name as assignee_name',
       'projects.slug as project_slug',
       'projects.name as project_name',
@@ -88,6 +98,12 @@ export async function listCases(db: Db, q: CaseListQuery) {
     query = query.where('cases.project_id', 'in', q.projectIds);
   }
   if (q.states && q.states.length) query = query.where('cases.state', 'in', q.states);
+  if (q.order === 'deadline') {
+    // Nearest due time first; cases with no running clock after them, oldest first.
+    query = query
+      .orderBy(sql`case when cases.next_due_at is null then 1 else 0 end`)
+      .orderBy('cases.next_due_at', 'asc');
+  }
   const dir = q.order === 'newest' ? 'desc' : 'asc';
   return query
     .orderBy('cases.created_at', dir)
@@ -143,4 +159,63 @@ export async function userNames(db: Db, ids: string[]): Promise<Map<string, stri
   if (!unique.length) return new Map();
   const rows = await db.selectFrom('users').select(['id', 'name']).where('id', 'in', unique).execute();
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** Open cases with what their clocks need, for the reminder and digest jobs (optionally one project). */
+export async function listOpenCasesForClocks(db: Db, states: readonly string[], projectId?: string) {
+  let q = db
+    .selectFrom('cases')
+    .select([
+      'id',
+      'key',
+      'title',
+      'project_id',
+      'policy_version',
+      'state',
+      'severity',
+      'resolution',
+      'assignee_id',
+      'created_at',
+      'acknowledged_at',
+      'triaged_at',
+      'fixed_at',
+      'disclosed_at',
+      'closed_at',
+      'needs_info_log',
+      'next_due_at',
+    ])
+    .where('state', 'in', [...states]);
+  if (projectId) q = q.where('project_id', '=', projectId);
+  return q.orderBy('created_at').execute();
+}
+
+/** Every case of the given projects (all when undefined) with its milestones, for metrics. */
+export async function listCasesForMetrics(db: Db, projectIds: string[] | undefined) {
+  if (projectIds && projectIds.length === 0) return [];
+  let q = db
+    .selectFrom('cases')
+    .innerJoin('projects', 'projects.id', 'cases.project_id')
+    .select([
+      'cases.key',
+      'cases.project_id',
+      'cases.policy_version',
+      'cases.state',
+      'cases.severity',
+      'cases.resolution',
+      'cases.created_at',
+      'cases.acknowledged_at',
+      'cases.triaged_at',
+      'cases.fixed_at',
+      'cases.disclosed_at',
+      'cases.closed_at',
+      'cases.needs_info_log',
+      'projects.slug as project_slug',
+    ]);
+  if (projectIds) q = q.where('cases.project_id', 'in', projectIds);
+  return q.execute();
+}
+
+/** Keeps the inbox's sort key current (it drifts while a clock is paused, and is unset on old cases). */
+export async function setNextDueAt(db: Db, caseId: string, nextDueAt: string | null): Promise<void> {
+  await db.updateTable('cases').set({ next_due_at: nextDueAt }).where('id', '=', caseId).execute();
 }

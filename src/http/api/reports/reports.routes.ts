@@ -13,6 +13,7 @@ import {
   ReportPatch,
   SlugParam,
   Transition,
+  ChecklistTick,
   problemResponses,
 } from '../schemas.ts';
 import { caseRef } from '../case-ref.ts';
@@ -131,7 +132,8 @@ export async function reportRoutes(app: FastifyInstance) {
     {
       schema: {
         tags: ['reports'],
-        summary: 'Change fields: team (title, severity, assigneeId, needsInfo) or reporter (contact, credit)',
+        summary:
+          'Change fields: team (title, severity, severityReason, cvss3Vector, cvss4Vector, assigneeId, needsInfo) or reporter (contact, credit)',
         security,
         params: IdParam,
         body: ReportPatch,
@@ -139,5 +141,25 @@ export async function reportRoutes(app: FastifyInstance) {
       },
     },
     async (request) => services.cases.update(request.actor, caseRef(request.params.id), request.body),
+  );
+
+  r.post(
+    '/api/v1/reports/:id/checklist',
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Tick or untick a response-checklist item of the case’s policy (team only)',
+        security,
+        params: IdParam,
+        body: ChecklistTick,
+        response: {
+          200: Type.Object({ checklists: Type.Array(Type.Object({}, { additionalProperties: true })) }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => ({
+      checklists: await services.checklists.tick(request.actor, caseRef(request.params.id), request.body),
+    }),
   );
 }

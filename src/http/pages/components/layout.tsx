@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../render.ts';
 
 export function Layout(props: {
-  ctx: Pick<PageContext, 'user' | 'csrf'>;
+  ctx: Pick<PageContext, 'user' | 'csrf'> & { unread?: number };
   title: string;
   children: ComponentChildren;
   wide?: boolean;
@@ -18,6 +18,7 @@ export function Layout(props: {
         <meta name="referrer" content="no-referrer" />
         <title>{`${props.title} · Parley`}</title>
         <link rel="stylesheet" href="/assets/parley.css" />
+        <link rel="stylesheet" href="/assets/charts.css" />
       </head>
       <body>
         <a class="skip" href="#main">
@@ -33,6 +34,15 @@ export function Layout(props: {
                 <>
                   <li>
                     <a href="/inbox">Inbox</a>
+                  </li>
+                  <li>
+                    <a href="/notifications">
+                      Notifications
+                      {ctx.unread ? <span class="badge count">{ctx.unread}</span> : null}
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/metrics">Metrics</a>
                   </li>
                   <li class="who">{ctx.user.name}</li>
                   <li>

@@ -1,39 +1,87 @@
-// A project's public security page: how to report and what happens next.
+// A project's public security page, rendered from its policy file: how to report, what is in scope,
+// which versions are supported, the response times the team commits to, and how disclosure works.
 import type { PublicProject } from '../../../services/project.service.ts';
+import type { Policy } from '../../../domain/policy/policy.types.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
+import { Markdown } from '../components/markdown.tsx';
+import {
+  DisclosureSection,
+  ScopeSection,
+  SlaSection,
+  StatusNotes,
+  SupportedVersionsSection,
+} from './policy-sections.tsx';
 
-export function ProjectPage(props: { ctx: PageContext; project: PublicProject; canManage: boolean }) {
-  const { project } = props;
+export function ProjectPage(props: {
+  ctx: PageContext;
+  project: PublicProject;
+  policy: Policy;
+  policyVersion: number;
+  canManage: boolean;
+}) {
+  const { project, policy } = props;
+  const base = `/p/${project.slug}`;
   return (
     <Layout ctx={props.ctx} title={`${project.name} security`}>
       <p class="eyebrow">Security policy</p>
       <h1>{project.name}</h1>
+      <StatusNotes policy={policy} />
       {project.description ? <p class="lead">{project.description}</p> : null}
-      <section class="card">
+      <Markdown text={policy.summary} />
+      <section class="card" id="report">
         <h2>Reporting a vulnerability</h2>
         <p>
           Please report security problems privately through this form, not in public issues, chats or forums.
         </p>
-        <a class="button" href={`/p/${project.slug}/report`}>
+        {policy.report.intro ? <p>{policy.report.intro}</p> : null}
+        <a class="button" href={`${base}/report`}>
           Report a vulnerability
         </a>
+        {policy.contacts.length ? (
+          <>
+            <p>You can also reach the security team at:</p>
+            <ul>
+              {policy.contacts.map((c) => (
+                <li>
+                  <a href={c.uri}>{c.uri.replace(/^mailto:/, '')}</a>
+                  {c.label ? ` (${c.label})` : ''}
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        {policy.encryption.length ? (
+          <p>
+            To encrypt your report, use{' '}
+            {policy.encryption.map((u, i) => (
+              <>
+                {i ? ', ' : ''}
+                <a href={u}>{u}</a>
+              </>
+            ))}
+            .
+          </p>
+        ) : null}
       </section>
-      <section class="card">
-        <h2>What happens next</h2>
-        <ol>
-          <li>
-            You get a private link to your report. Keep it: it is the only way back in if you did not leave an
-            e-mail address.
-          </li>
-          <li>The security team acknowledges the report, assesses it and sets a severity.</li>
-          <li>You can follow every step and talk with the team on your report’s page.</li>
-          <li>Once a fix is out, an advisory is published and you are credited as you chose.</li>
-        </ol>
-      </section>
+      <ScopeSection policy={policy} />
+      <SupportedVersionsSection policy={policy} />
+      <SlaSection policy={policy} />
+      {policy.process ? (
+        <section class="card" id="process">
+          <h2>How we handle a report</h2>
+          <Markdown text={policy.process} />
+        </section>
+      ) : null}
+      <DisclosureSection policy={policy} />
+      <p class="muted">
+        This page is generated from the project’s policy file (version {props.policyVersion}). Also as{' '}
+        <a href={`${base}/SECURITY.md`}>SECURITY.md</a> and <a href={`${base}/security.txt`}>security.txt</a>.
+      </p>
       {props.canManage ? (
         <p>
-          <a href={`/p/${project.slug}/settings`}>Project settings</a>
+          <a href={`${base}/settings`}>Project settings</a> ·{' '}
+          <a href={`${base}/settings/policy`}>Edit policy</a>
         </p>
       ) : null}
     </Layout>

@@ -27,16 +27,29 @@ export async function publicPages(app: FastifyInstance) {
 
   app.get('/p/:slug', async (request: SlugReq, reply) => {
     const project = await services.projects.getPublic(request.params.slug);
-    const canManage = await services.projects.canManage(request.actor, project.slug);
+    const [canManage, current] = await Promise.all([
+      services.projects.canManage(request.actor, project.slug),
+      services.policies.current(project.slug),
+    ]);
     return sendPage(
       reply,
-      <ProjectPage ctx={pageContext(request, reply)} project={project} canManage={canManage} />,
+      <ProjectPage
+        ctx={pageContext(request, reply)}
+        project={project}
+        policy={current.policy}
+        policyVersion={current.version}
+        canManage={canManage}
+      />,
     );
   });
 
   app.get('/p/:slug/report', async (request: SlugReq, reply) => {
     const project = await services.projects.getPublic(request.params.slug);
-    return sendPage(reply, <ReportFormPage ctx={pageContext(request, reply)} project={project} />);
+    const { policy } = await services.policies.current(project.slug);
+    return sendPage(
+      reply,
+      <ReportFormPage ctx={pageContext(request, reply)} project={project} policy={policy} />,
+    );
   });
 
   app.post(
@@ -44,20 +57,41 @@ export async function publicPages(app: FastifyInstance) {
     { config: { rateLimit: intakeRateLimit(config) } },
     async (request: SlugReq, reply) => {
       const project = await services.projects.getPublic(request.params.slug);
+      const { policy } = await services.policies.current(project.slug);
       const values = formValues(request.body);
-      const again = (status: number, errors?: ValidationError['errors'], message?: string) =>
+      const again = (
+        status: number,
+        errors?: ValidationError['errors'],
+        message?: string,
+        confirmOutOfScope?: string,
+      ) =>
         sendPage(
           reply,
           <ReportFormPage
             ctx={pageContext(request, reply)}
             project={project}
+            policy={policy}
             values={values}
             errors={errors}
             message={message}
+            confirmOutOfScope={confirmOutOfScope}
           />,
           status,
         );
       if (!csrfValid(request, reply)) return again(403, undefined, CSRF_RETRY);
+      // A reporter who picked an out-of-scope category first reads why (and where to go instead),
+      // then may submit anyway; nothing is stored until they confirm.
+      const category = values.scopeCategory;
+      if (
+        category &&
+        category !== 'in-scope' &&
+        values.confirmOutOfScope !== '1' &&
+        policy.scope.outOfScope.some((i) => i.id === category)
+      ) {
+        return again(200, undefined, undefined, category);
+      }
+      const confirmed = values.confirmOutOfScope === '1' ? category : undefined;
+      delete values.confirmOutOfScope;
       try {
         const created = await services.cases.submitReport(project.slug, values, 'web');
         reply.setCookie(FLASH, '1', {
@@ -69,11 +103,27 @@ export async function publicPages(app: FastifyInstance) {
         });
         return reply.redirect(created.casePath, 303);
       } catch (e) {
-        if (e instanceof ValidationError) return again(422, e.errors, e.message);
+        if (e instanceof ValidationError) return again(422, e.errors, e.message, confirmed);
         throw e;
       }
     },
   );
+
+  // The published policy as files, for people and tools that want them rather than the page.
+  app.get('/p/:slug/SECURITY.md', async (request: SlugReq, reply) => {
+    const text = await services.policies.securityMd(request.params.slug);
+    return reply.type('text/markdown; charset=utf-8').send(text);
+  });
+
+  app.get('/p/:slug/security.txt', async (request: SlugReq, reply) => {
+    const text = await services.policies.securityTxt(request.params.slug);
+    return reply.type('text/plain; charset=utf-8').send(text);
+  });
+
+  app.get('/.well-known/security.txt', async (_request, reply) => {
+    const text = await services.policies.instanceSecurityTxt();
+    return reply.type('text/plain; charset=utf-8').send(text);
+  });
 
   async function reporterView(request: TokenReq): Promise<ReporterCaseView> {
     const actor = await services.auth.resolveCaseToken(request.params.token);

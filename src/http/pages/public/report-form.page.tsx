@@ -3,28 +3,125 @@
 import type { FieldError } from '../../../domain/errors.ts';
 import { REPORT_LIMITS } from '../../../domain/report.ts';
 import type { PublicProject } from '../../../services/project.service.ts';
+import type { Policy } from '../../../domain/policy/policy.types.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
-import { Csrf, ErrorSummary, TextArea, TextField, type Values } from '../components/form.tsx';
+import { Csrf, ErrorSummary, TextArea, TextField, errorFor, type Values } from '../components/form.tsx';
+import { StatusNotes } from './policy-sections.tsx';
+
+/** The out-of-scope item a reporter picked, shown with its reason before they confirm. */
+function OutOfScopeNotice(props: { policy: Policy; category: string }) {
+  const item = props.policy.scope.outOfScope.find((i) => i.id === props.category);
+  if (!item) return null;
+  return (
+    <div class="alert warn" role="alert" id="out-of-scope-notice">
+      <h2>This may be out of scope: {item.title}</h2>
+      {item.reason ? <p>{item.reason}</p> : null}
+      {item.redirect ? (
+        <p>
+          Where to report it instead: <a href={item.redirect}>{item.redirect}</a>
+        </p>
+      ) : null}
+      <p>
+        You can still submit it here: check the report below and press “Submit anyway”. The team will see the
+        category you chose.
+      </p>
+    </div>
+  );
+}
+
+function ScopeGuidance(props: { policy: Policy }) {
+  const { inScope, outOfScope } = props.policy.scope;
+  if (!inScope.length && !outOfScope.length) return null;
+  return (
+    <section class="card" id="scope-guidance">
+      <h2>Before you report</h2>
+      {inScope.length ? (
+        <>
+          <p>Report here:</p>
+          <ul>
+            {inScope.map((i) => (
+              <li>
+                <strong>{i.title}</strong>
+                {i.reason ? ` — ${i.reason}` : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {outOfScope.length ? (
+        <>
+          <p>Please do not report here:</p>
+          <ul>
+            {outOfScope.map((i) => (
+              <li>
+                <strong>{i.title}</strong>
+                {i.reason ? ` — ${i.reason}` : ''}
+                {i.redirect ? (
+                  <>
+                    {' '}
+                    (<a href={i.redirect}>report it there</a>)
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}
 
 export function ReportFormPage(props: {
   ctx: PageContext;
   project: PublicProject;
+  policy: Policy;
   values?: Values;
   errors?: FieldError[];
   message?: string;
+  /** Set when the reporter picked an out-of-scope category and has to confirm. */
+  confirmOutOfScope?: string;
 }) {
-  const { project, values, errors } = props;
+  const { project, values, errors, policy } = props;
   const f = { values: values ?? {}, errors };
   const credit = values?.creditPreference ?? 'anonymous';
+  const category = values?.scopeCategory || 'in-scope';
+  const categoryError = errorFor(errors, 'scopeCategory');
   return (
     <Layout ctx={props.ctx} title={`Report a vulnerability in ${project.name}`}>
       <p class="eyebrow">{project.name}</p>
       <h1>Report a vulnerability</h1>
       <p class="lead">Only {project.name}’s security team will see this report.</p>
+      <StatusNotes policy={policy} />
+      {props.confirmOutOfScope ? (
+        <OutOfScopeNotice policy={policy} category={props.confirmOutOfScope} />
+      ) : (
+        <ScopeGuidance policy={policy} />
+      )}
+      {policy.report.intro ? <p>{policy.report.intro}</p> : null}
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action={`/p/${project.slug}/report`} class="card" novalidate>
         <Csrf token={props.ctx.csrf} />
+        {props.confirmOutOfScope ? <input type="hidden" name="confirmOutOfScope" value="1" /> : null}
+        {policy.scope.outOfScope.length ? (
+          <fieldset aria-describedby={categoryError ? 'scopeCategory-error' : undefined}>
+            <legend>What kind of issue is it?</legend>
+            {categoryError ? (
+              <p class="field-error" id="scopeCategory-error">
+                {categoryError}
+              </p>
+            ) : null}
+            <label>
+              <input type="radio" name="scopeCategory" value="in-scope" checked={category === 'in-scope'} /> A
+              security vulnerability in {project.name}
+            </label>
+            {policy.scope.outOfScope.map((i) => (
+              <label key={i.id}>
+                <input type="radio" name="scopeCategory" value={i.id} checked={category === i.id} /> {i.title}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
         <TextField
           name="title"
           label="Title"
@@ -46,7 +143,7 @@ export function ReportFormPage(props: {
           name="stepsToReproduce"
           label="Steps to reproduce"
           hint="Exact steps, inputs and a proof of concept if you have one."
-          required
+          required={policy.report.requireSteps}
           maxLength={REPORT_LIMITS.stepsToReproduce}
           rows={8}
           {...f}
@@ -55,7 +152,7 @@ export function ReportFormPage(props: {
           name="impact"
           label="Impact"
           hint="What an attacker gains, and who is affected."
-          required
+          required={policy.report.requireImpact}
           maxLength={REPORT_LIMITS.impact}
           rows={4}
           {...f}
@@ -100,7 +197,9 @@ export function ReportFormPage(props: {
           />
         </fieldset>
         <div class="actions">
-          <button type="submit">Submit report privately</button>
+          <button type="submit">
+            {props.confirmOutOfScope ? 'Submit anyway' : 'Submit report privately'}
+          </button>
         </div>
       </form>
     </Layout>

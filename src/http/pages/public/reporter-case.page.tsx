@@ -6,6 +6,7 @@ import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { Csrf, ErrorSummary, TextArea, TextField, type Values } from '../components/form.tsx';
 import { SeverityBadge, StateBadge, Timeline, When } from '../components/case-bits.tsx';
+import { DeadlinesTable } from '../components/deadlines.tsx';
 
 export function ReporterCasePage(props: {
   ctx: PageContext;
@@ -44,6 +45,10 @@ export function ReporterCasePage(props: {
       </p>
       <div class="split">
         <div>
+          <section class="card" id="deadlines">
+            <h2>What the team committed to</h2>
+            <DeadlinesTable deadlines={view.deadlines} audience="reporter" />
+          </section>
           <section class="card">
             <h2>Conversation</h2>
             <Timeline entries={view.timeline} />

@@ -14,7 +14,12 @@ const ACTION_LABEL: Record<CaseState, string> = {
   closed: 'Close',
 };
 
-function SeveritySelect(props: { name: string; value: string | null; allowEmpty?: boolean; id: string }) {
+export function SeveritySelect(props: {
+  name: string;
+  value: string | null;
+  allowEmpty?: boolean;
+  id: string;
+}) {
   return (
     <select name={props.name} id={props.id}>
       {props.allowEmpty ? <option value="">—</option> : null}
@@ -107,8 +112,6 @@ export function DetailsForm(props: {
       <Csrf token={props.csrf} />
       <label for="title">Title</label>
       <input type="text" id="title" name="title" value={view.title} maxLength={200} />
-      <label for="severity">Severity</label>
-      <SeveritySelect name="severity" id="severity" value={view.severity} allowEmpty />
       <label for="assigneeId">Assignee</label>
       <select name="assigneeId" id="assigneeId">
         <option value="">Nobody</option>

@@ -7,6 +7,8 @@ import { ErrorSummary } from '../components/form.tsx';
 import { SeverityBadge, StateBadge, Timeline, When } from '../components/case-bits.tsx';
 import { DetailsForm, MessageForms, TransitionForms } from './case-actions.tsx';
 import type { FieldError } from '../../../domain/errors.ts';
+import { DeadlinesTable } from '../components/deadlines.tsx';
+import { Checklists, IntakeFlags, SeverityForm } from './case-policy.tsx';
 
 function Section(props: { title: string; text: string | null }) {
   if (!props.text) return null;
@@ -38,8 +40,13 @@ export function CasePage(props: {
         {view.needsInfo ? <span class="badge needs-info">Waiting for the reporter</span> : null}
       </p>
       {props.error ? <ErrorSummary message={props.error.message} errors={props.error.errors} /> : null}
+      <IntakeFlags view={view} />
       <div class="split">
         <div>
+          <section class="card" id="deadlines">
+            <h2>Deadlines</h2>
+            <DeadlinesTable deadlines={view.deadlines} audience="team" />
+          </section>
           <section class="card">
             <h2>Report</h2>
             <Section title="Description" text={view.description} />
@@ -103,6 +110,11 @@ export function CasePage(props: {
               ) : null}
             </dl>
           </section>
+          <section class="card">
+            <h2>Severity</h2>
+            <SeverityForm view={view} csrf={ctx.csrf} />
+          </section>
+          <Checklists view={view} csrf={ctx.csrf} />
           <section class="card">
             <h2>Details</h2>
             <DetailsForm view={view} csrf={ctx.csrf} members={props.members} />

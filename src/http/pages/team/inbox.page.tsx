@@ -1,14 +1,16 @@
-// The team inbox: cases of the user's projects, filterable by project and state, newest or oldest first.
+// The team inbox: cases of the user's projects, filterable by project and state; by default the case
+// whose deadline is nearest comes first, so nothing due slips by unseen.
 import { CASE_STATES } from '../../../domain/case-state.ts';
 import type { CaseSummary } from '../../../services/presenters/case.presenter.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { SeverityBadge, StateBadge, When, stateLabel } from '../components/case-bits.tsx';
+import { ClockStatus } from '../components/deadlines.tsx';
 
 export interface InboxFilter {
   project: string;
   state: string;
-  order: 'newest' | 'oldest';
+  order: 'deadline' | 'newest' | 'oldest';
   page: number;
 }
 
@@ -69,6 +71,9 @@ export function InboxPage(props: {
         <label>
           Order
           <select name="order">
+            <option value="deadline" selected={f.order === 'deadline'}>
+              Nearest deadline first
+            </option>
             <option value="newest" selected={f.order === 'newest'}>
               Newest first
             </option>
@@ -98,6 +103,7 @@ export function InboxPage(props: {
                 <th scope="col">Title</th>
                 <th scope="col">State</th>
                 <th scope="col">Severity</th>
+                <th scope="col">Next deadline</th>
                 <th scope="col" class="opt">
                   Assignee
                 </th>
@@ -122,6 +128,21 @@ export function InboxPage(props: {
                   </td>
                   <td>
                     <SeverityBadge severity={c.severity} />
+                    {c.versionStatus === 'unsupported' ? (
+                      <span class="badge warn" title="The affected version is not supported">
+                        Unsupported version
+                      </span>
+                    ) : null}
+                  </td>
+                  <td>
+                    {c.deadline ? (
+                      <>
+                        {c.deadline.label} <When at={c.deadline.dueAt} />{' '}
+                        <ClockStatus status={c.deadline.status} paused={c.deadline.paused} />
+                      </>
+                    ) : (
+                      '—'
+                    )}
                   </td>
                   <td class="opt">{c.assignee?.name ?? '—'}</td>
                   <td class="opt">

@@ -62,6 +62,10 @@ export function SettingsPage(props: {
       <p class="eyebrow">
         <a href={`/p/${project.slug}`}>{project.name}</a> · settings
       </p>
+      <nav class="subnav" aria-label="Project settings">
+        <a href={`/p/${project.slug}/settings/policy`}>Security policy</a> ·{' '}
+        <a href={`/p/${project.slug}/metrics`}>Metrics</a>
+      </nav>
       <h1>Team</h1>
       {props.activationLink ? (
         <div class="alert success" role="status">

@@ -22,7 +22,7 @@ export async function teamPages(app: FastifyInstance) {
     const filter: InboxFilter = {
       project: q.project ?? '',
       state: q.state ?? 'open',
-      order: q.order === 'oldest' ? 'oldest' : 'newest',
+      order: q.order === 'oldest' || q.order === 'newest' ? q.order : 'deadline',
       page,
     };
     const projects = await services.projects.myProjects(request.actor);
@@ -155,16 +155,27 @@ export async function teamPages(app: FastifyInstance) {
       const body = request.body as Record<string, unknown>;
       // The checkbox sends "true" after the hidden "false" when ticked; the last value wins.
       const needs = Array.isArray(body.needsInfo) ? body.needsInfo.at(-1) : body.needsInfo;
-      await services.cases.update(
-        request.actor,
-        { key: request.params.key },
-        {
-          title: v.title,
-          severity: v.severity ?? '',
-          assigneeId: v.assigneeId ?? '',
-          needsInfo: needs === 'true' ? true : false,
-        },
-      );
-    }),
+      // The page has two forms posting here (details; severity and CVSS): pass on what was sent.
+      const raw: Record<string, unknown> = {};
+      for (const k of UPDATE_FIELDS) if (k in body) raw[k] = v[k] ?? '';
+      if ('needsInfo' in body) raw.needsInfo = needs === 'true';
+      await services.cases.update(request.actor, { key: request.params.key }, raw);
+    }, 'severity-form'),
+  );
+
+  app.post<{ Params: { key: string } }>(
+    '/cases/:key/checklist',
+    guarded,
+    action(
+      (request, v) =>
+        services.checklists.tick(
+          request.actor,
+          { key: request.params.key },
+          { checklist: v.checklist, item: v.item, checked: v.checked },
+        ),
+      'checklists',
+    ),
   );
 }
+
+const UPDATE_FIELDS = ['title', 'assigneeId', 'severity', 'severityReason', 'cvss3Vector', 'cvss4Vector'];
