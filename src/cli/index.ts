@@ -5,6 +5,7 @@ import { registerMigrate } from './commands/migrate.command.ts';
 import { registerAdmin } from './commands/admin.command.ts';
 import { registerProject } from './commands/project.command.ts';
 import { registerToken } from './commands/token.command.ts';
+import { registerPolicy } from './commands/policy.command.ts';
 import { runCommand } from './run.ts';
 
 const program = new Command()
@@ -18,5 +19,6 @@ registerMigrate(program);
 registerAdmin(program);
 registerProject(program);
 registerToken(program);
+registerPolicy(program);
 
 await runCommand(() => program.parseAsync(process.argv));

@@ -4,6 +4,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { makeCase, reportInput } from '../helpers/factories.ts';
@@ -11,7 +12,17 @@ import { assertProblem, type Call, type Json, apiWorld, type ApiWorld } from '..
 
 type World = ApiWorld['w'];
 type Role = 'anonymous' | 'reporterA' | 'reporterB' | 'outsider' | 'responder' | 'maintainer' | 'admin';
-type Route = 'get' | 'list' | 'message' | 'note' | 'transition' | 'patchTeam' | 'patchReporter' | 'intake';
+type Route =
+  | 'get'
+  | 'list'
+  | 'message'
+  | 'note'
+  | 'transition'
+  | 'patchTeam'
+  | 'patchSeverity'
+  | 'patchReporter'
+  | 'checklist'
+  | 'intake';
 
 const ROLES: Role[] = ['anonymous', 'reporterA', 'reporterB', 'outsider', 'responder', 'maintainer', 'admin'];
 
@@ -76,6 +87,24 @@ const EXPECTED: Record<Route, Record<Role, number>> = {
     maintainer: 200,
     admin: 200,
   },
+  patchSeverity: {
+    anonymous: 404,
+    reporterA: 422,
+    reporterB: 404,
+    outsider: 404,
+    responder: 200,
+    maintainer: 200,
+    admin: 200,
+  },
+  checklist: {
+    anonymous: 404,
+    reporterA: 403,
+    reporterB: 404,
+    outsider: 404,
+    responder: 200,
+    maintainer: 200,
+    admin: 200,
+  },
   patchReporter: {
     anonymous: 404,
     reporterA: 200,
@@ -96,6 +125,8 @@ const EXPECTED: Record<Route, Record<Role, number>> = {
   },
 };
 
+const CRITICAL = 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H';
+
 /** The request each route makes against case `ref`. */
 function request(route: Route, ref: string, slug: string): [string, string, unknown] {
   switch (route) {
@@ -111,6 +142,14 @@ function request(route: Route, ref: string, slug: string): [string, string, unkn
       return ['POST', `/api/v1/reports/${ref}/transition`, { to: 'acknowledged' }];
     case 'patchTeam':
       return ['PATCH', `/api/v1/reports/${ref}`, { title: 'Retitled by the matrix' }];
+    case 'patchSeverity':
+      return ['PATCH', `/api/v1/reports/${ref}`, { cvss3Vector: CRITICAL }];
+    case 'checklist':
+      return [
+        'POST',
+        `/api/v1/reports/${ref}/checklist`,
+        { checklist: 'incident-response', item: 'root-cause', checked: true },
+      ];
     case 'patchReporter':
       return ['PATCH', `/api/v1/reports/${ref}`, { creditPreference: 'anonymous' }];
     case 'intake':
@@ -131,6 +170,10 @@ for (const dialect of dialects()) {
 
     before(async () => {
       ({ t, w, call, pats } = await apiWorld(dialect));
+      // A policy with a response checklist; every case of the matrix is opened under it.
+      await t.services.policies.save(w.maintainer.actor, w.project.slug, {
+        source: fs.readFileSync('examples/policies/kubernetes-controller.yaml', 'utf8'),
+      });
     });
     after(() => t.close());
 
@@ -188,6 +231,8 @@ for (const dialect of dialects()) {
           if (route === 'note') assert.equal(res.json.visibility, 'internal');
           if (route === 'transition') assert.equal(after.state, 'acknowledged');
           if (route === 'patchTeam') assert.equal(after.title, 'Retitled by the matrix');
+          if (route === 'patchSeverity') assert.equal(after.severity, 'critical');
+          if (route === 'checklist') assert.equal(after.checklists[0].items[1].checked, true);
           if (route === 'patchReporter')
             assert.deepEqual(after.credit, { preference: 'anonymous', name: null });
           if (route === 'intake') assert.match(res.json.key, new RegExp(`^${w.project.key}-\\d+$`));

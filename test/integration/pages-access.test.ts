@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { dialects } from '../helpers/db.ts';
 import { makeCase, makeWorld, PASSWORD } from '../helpers/factories.ts';
 import { PageClient } from '../helpers/page-client.ts';
+import fs from 'node:fs';
 
 type Role = 'anonymous' | 'reporterA' | 'reporterB' | 'outsider' | 'responder' | 'maintainer' | 'admin';
 const ROLES: Role[] = ['anonymous', 'reporterA', 'reporterB', 'outsider', 'responder', 'maintainer', 'admin'];
@@ -19,6 +20,10 @@ for (const dialect of dialects()) {
     before(async () => {
       t = await createTestApp(dialect);
       w = await makeWorld(t.services);
+      // A policy with a response checklist, so that ticking an item is a real action for the team.
+      await t.services.policies.save(w.maintainer.actor, w.project.slug, {
+        source: fs.readFileSync('examples/policies/kubernetes-controller.yaml', 'utf8'),
+      });
     });
     after(() => t.close());
 
@@ -180,6 +185,111 @@ for (const dialect of dialects()) {
         run: async (c) => {
           const a = await c.get(`/p/${w.project.slug}`);
           return a.statusCode === 200 ? c.get(`/p/${w.project.slug}/report`) : a;
+        },
+        expect: {
+          anonymous: 200,
+          reporterA: 200,
+          reporterB: 200,
+          outsider: 200,
+          responder: 200,
+          maintainer: 200,
+          admin: 200,
+        },
+      },
+      {
+        name: 'GET /p/{slug}/settings/policy',
+        run: (c) => c.get(`/p/${w.project.slug}/settings/policy`),
+        expect: {
+          anonymous: 'login',
+          reporterA: 'login',
+          reporterB: 'login',
+          outsider: 404,
+          responder: 403,
+          maintainer: 200,
+          admin: 200,
+        },
+      },
+      {
+        name: 'POST /p/{slug}/settings/policy (check)',
+        run: (c) =>
+          c.post(
+            `/p/${w.project.slug}/settings/policy`,
+            { source: 'policyFormat: 1\n', intent: 'preview' },
+            { csrfFrom: '/' },
+          ),
+        expect: {
+          anonymous: 'login',
+          reporterA: 'login',
+          reporterB: 'login',
+          outsider: 404,
+          responder: 403,
+          maintainer: 200,
+          admin: 200,
+        },
+      },
+      {
+        name: 'POST /cases/A/checklist',
+        // A case opened under the policy with the checklist (case A predates it and keeps its version).
+        run: async (c) => {
+          const fresh = await makeCase(t.services, w.project.slug);
+          return c.post(
+            `/cases/${fresh.key}/checklist`,
+            { checklist: 'incident-response', item: 'fix', checked: 'true' },
+            { csrfFrom: '/' },
+          );
+        },
+        expect: {
+          anonymous: 'login',
+          reporterA: 'login',
+          reporterB: 'login',
+          outsider: 404,
+          responder: 303,
+          maintainer: 303,
+          admin: 303,
+        },
+      },
+      {
+        name: 'GET /p/{slug}/metrics, .json and .csv',
+        run: async (c) => {
+          const page = await c.get(`/p/${w.project.slug}/metrics`);
+          if (page.statusCode !== 200) return page;
+          const json = await c.get(`/p/${w.project.slug}/metrics.json`);
+          assert.equal(json.statusCode, 200);
+          return c.get(`/p/${w.project.slug}/metrics.csv`);
+        },
+        expect: {
+          anonymous: 'login',
+          reporterA: 'login',
+          reporterB: 'login',
+          outsider: 404,
+          responder: 200,
+          maintainer: 200,
+          admin: 200,
+        },
+      },
+      {
+        name: 'GET /metrics and /notifications',
+        run: async (c) => {
+          const m = await c.get('/metrics');
+          return m.statusCode === 200 ? c.get('/notifications') : m;
+        },
+        expect: {
+          anonymous: 'login',
+          reporterA: 'login',
+          reporterB: 'login',
+          outsider: 200,
+          responder: 200,
+          maintainer: 200,
+          admin: 200,
+        },
+      },
+      {
+        name: 'GET SECURITY.md, security.txt and /.well-known/security.txt',
+        run: async (c) => {
+          for (const url of [`/p/${w.project.slug}/SECURITY.md`, `/p/${w.project.slug}/security.txt`]) {
+            assert.equal((await c.get(url)).statusCode, 200, url);
+          }
+          return c.get('/.well-known/security.txt');
         },
         expect: {
           anonymous: 200,

@@ -94,7 +94,8 @@ export function registerPolicy(program: Command) {
         reportUrl: link(`/p/${slug}/report`),
         policyUrl: link(`/p/${slug}`),
         securityTxtUrls: [link(`/p/${slug}/security.txt`)],
-        acknowledgmentsUrl: link('/hall-of-fame'),
+        // No Acknowledgments line until the hall of fame exists (it comes with advisories).
+        acknowledgmentsUrl: null,
         now: new Date(),
       });
       process.stdout.write(text);

@@ -37,7 +37,7 @@ export interface ScopeItem {
   title: string;
   /** Why it is (out of) scope, shown to reporters. */
   reason?: string;
-  /** Where to go instead (e.g. the upstream project's security policy), shown with the reason. */
+  /** Where to go instead (e.g. the upstream project's security policy), inline Markdown shown with the reason. */
   redirect?: string;
 }
 

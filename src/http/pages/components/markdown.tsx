@@ -54,3 +54,9 @@ export function Markdown(props: { text: string | null | undefined; class?: strin
     <div class={props.class ?? 'prose'} dangerouslySetInnerHTML={{ __html: markdownToHtml(props.text) }} />
   );
 }
+
+/** One line of sanitised inline Markdown (links, emphasis, code), e.g. a scope item's "where to go instead". */
+export function MarkdownInline(props: { text: string | null | undefined }) {
+  if (!props.text) return null;
+  return <span dangerouslySetInnerHTML={{ __html: sanitizeHtml(md.renderInline(props.text), ALLOWED) }} />;
+}

@@ -3,7 +3,7 @@
 import { SEVERITIES, type Severity } from '../../../domain/case-state.ts';
 import { formatDuration } from '../../../domain/policy/duration.ts';
 import { CLOCKS, type ClockName, type Policy, type ScopeItem } from '../../../domain/policy/policy.types.ts';
-import { Markdown } from '../components/markdown.tsx';
+import { Markdown, MarkdownInline } from '../components/markdown.tsx';
 
 const CLOCK_HEADINGS: Record<ClockName, string> = {
   acknowledge: 'Acknowledge',
@@ -38,9 +38,9 @@ function ScopeList(props: { items: ScopeItem[] }) {
           <strong>{i.title}</strong>
           {i.reason ? <span> — {i.reason}</span> : null}
           {i.redirect ? (
-            <span>
+            <span class="redirect">
               {' '}
-              (<a href={i.redirect}>where to report it instead</a>)
+              Instead: <MarkdownInline text={i.redirect} />
             </span>
           ) : null}
         </li>

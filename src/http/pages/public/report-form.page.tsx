@@ -8,6 +8,7 @@ import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { Csrf, ErrorSummary, TextArea, TextField, errorFor, type Values } from '../components/form.tsx';
 import { StatusNotes } from './policy-sections.tsx';
+import { MarkdownInline } from '../components/markdown.tsx';
 
 /** The out-of-scope item a reporter picked, shown with its reason before they confirm. */
 function OutOfScopeNotice(props: { policy: Policy; category: string }) {
@@ -19,7 +20,7 @@ function OutOfScopeNotice(props: { policy: Policy; category: string }) {
       {item.reason ? <p>{item.reason}</p> : null}
       {item.redirect ? (
         <p>
-          Where to report it instead: <a href={item.redirect}>{item.redirect}</a>
+          Instead: <MarkdownInline text={item.redirect} />
         </p>
       ) : null}
       <p>
@@ -60,7 +61,7 @@ function ScopeGuidance(props: { policy: Policy }) {
                 {i.redirect ? (
                   <>
                     {' '}
-                    (<a href={i.redirect}>report it there</a>)
+                    Instead: <MarkdownInline text={i.redirect} />
                   </>
                 ) : null}
               </li>
