@@ -30,7 +30,7 @@ export function StatusNotes(props: { policy: Policy }) {
   );
 }
 
-function ScopeList(props: { items: ScopeItem[] }) {
+export function ScopeList(props: { items: ScopeItem[] }) {
   return (
     <ul class="scope-list">
       {props.items.map((i) => (

@@ -7,7 +7,7 @@ import type { Policy } from '../../../domain/policy/policy.types.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { Csrf, ErrorSummary, TextArea, TextField, errorFor, type Values } from '../components/form.tsx';
-import { StatusNotes } from './policy-sections.tsx';
+import { ScopeList, StatusNotes } from './policy-sections.tsx';
 import { MarkdownInline } from '../components/markdown.tsx';
 
 /** The out-of-scope item a reporter picked, shown with its reason before they confirm. */
@@ -40,33 +40,13 @@ function ScopeGuidance(props: { policy: Policy }) {
       {inScope.length ? (
         <>
           <p>Report here:</p>
-          <ul>
-            {inScope.map((i) => (
-              <li>
-                <strong>{i.title}</strong>
-                {i.reason ? ` — ${i.reason}` : ''}
-              </li>
-            ))}
-          </ul>
+          <ScopeList items={inScope} />
         </>
       ) : null}
       {outOfScope.length ? (
         <>
           <p>Please do not report here:</p>
-          <ul>
-            {outOfScope.map((i) => (
-              <li>
-                <strong>{i.title}</strong>
-                {i.reason ? ` — ${i.reason}` : ''}
-                {i.redirect ? (
-                  <>
-                    {' '}
-                    Instead: <MarkdownInline text={i.redirect} />
-                  </>
-                ) : null}
-              </li>
-            ))}
-          </ul>
+          <ScopeList items={outOfScope} />
         </>
       ) : null}
     </section>
