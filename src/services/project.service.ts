@@ -4,6 +4,7 @@ import { ValidationError, ConflictError, NotFoundError, type FieldError } from '
 import { PROJECT_KEY, PROJECT_SLUG, isEmail } from '../domain/report.ts';
 import { isProjectRole, type ProjectRole } from '../domain/roles.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
+import * as cases from '../storage/repositories/case.repository.ts';
 import * as users from '../storage/repositories/user.repository.ts';
 import type { ProjectRow } from '../storage/schema.ts';
 import { iso, type ServiceDeps } from './deps.ts';
@@ -221,6 +222,23 @@ export class ProjectService {
     if (role === 'maintainer' && (await projects.countMaintainers(this.deps.db, p.id)) <= 1) {
       throw new ConflictError('A project keeps at least one maintainer.', 'last-maintainer');
     }
-    await projects.deleteMembership(this.deps.db, p.id, userId);
+    const now = iso(this.deps.clock.now());
+    const by = actor.kind === 'user' ? actor.user.id : null;
+    // Someone who left the team must not keep cases (and their reminders): unassign them, on the record.
+    await this.deps.db.transaction().execute(async (trx) => {
+      await projects.deleteMembership(trx, p.id, userId);
+      for (const caseId of await cases.unassignFromProject(trx, p.id, userId)) {
+        await cases.insertEvent(trx, {
+          case_id: caseId,
+          at: now,
+          type: 'assignee.changed',
+          actor_kind: by ? 'user' : 'system',
+          actor_user_id: by,
+          visibility: 'internal',
+          message_id: null,
+          data: JSON.stringify({ assignee: null, reason: 'left the team' }),
+        });
+      }
+    });
   }
 }

@@ -33,7 +33,9 @@ export class ReminderService {
   private async teamOf(projectId: string, cache: Map<string, string[]>): Promise<string[]> {
     let ids = cache.get(projectId);
     if (!ids) {
-      ids = (await projects.listMembers(this.deps.db, projectId)).map((m) => m.id);
+      ids = (await projects.listMembers(this.deps.db, projectId))
+        .filter((m) => !m.disabled_at)
+        .map((m) => m.id);
       cache.set(projectId, ids);
     }
     return ids;
@@ -56,7 +58,9 @@ export class ReminderService {
         if (clock.stoppedAt || (clock.status !== 'at-risk' && clock.status !== 'overdue')) continue;
         // While a case waits for its reporter the team cannot act on it; the notice comes when it resumes.
         if (clock.paused) continue;
-        const recipients = c.assignee_id ? [c.assignee_id] : await this.teamOf(c.project_id, teams);
+        // The assignee, while still on the team; otherwise (nobody, or they left) the whole team.
+        const team = await this.teamOf(c.project_id, teams);
+        const recipients = c.assignee_id && team.includes(c.assignee_id) ? [c.assignee_id] : team;
         raised += await this.raise(c, clock, recipients, now);
       }
     }

@@ -9,7 +9,8 @@ import { makeMember, makeProject, PASSWORD } from '../helpers/factories.ts';
 import { PageClient } from '../helpers/page-client.ts';
 
 const MAIL_NOTE = 'Mail is not configured on this instance';
-const badge = (html: string) => /<a href="\/notifications">Notifications<span class="badge count">(\d+)<\/span>/.exec(html)?.[1];
+const badge = (html: string) =>
+  /<a href="\/notifications">Notifications<span class="badge count">(\d+)<\/span>/.exec(html)?.[1];
 
 for (const dialect of dialects()) {
   describe(`notifications pages (${dialect})`, () => {
@@ -73,7 +74,11 @@ for (const dialect of dialects()) {
       assert.equal(badge(html), '3');
       const positions = ['C', 'B', 'A'].map((n) => html.indexOf(`Notice ${n} for ${m.email}`));
       assert.ok(positions.every((x) => x > 0));
-      assert.deepEqual([...positions].sort((a, b) => a - b), positions, 'newest first');
+      assert.deepEqual(
+        [...positions].sort((a, b) => a - b),
+        positions,
+        'newest first',
+      );
       for (const n of ['A', 'B', 'C']) {
         assert.ok(html.includes(`href="/cases/NOTICE-${n}"`));
         assert.ok(html.includes(`Body of notice ${n}`));

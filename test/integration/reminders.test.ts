@@ -77,7 +77,10 @@ for (const dialect of dialects()) {
       for (const n of first) {
         assert.equal(n.kind, 'clock.at-risk');
         assert.equal(n.title, `${c.key}: Acknowledge due soon`);
-        assert.equal(n.body, `Acknowledge for “Heap overflow in the parser” is due at ${ACK_DUE} (75% of the time used).`);
+        assert.equal(
+          n.body,
+          `Acknowledge for “Heap overflow in the parser” is due at ${ACK_DUE} (75% of the time used).`,
+        );
         assert.equal(n.link, `/cases/${c.key}`);
         assert.equal(n.dedupe_key, key);
         assert.equal(n.read_at, null);
@@ -162,6 +165,32 @@ for (const dialect of dialects()) {
       );
       const [event] = await eventsOf(w, c.id, 'clock.at-risk');
       assert.equal(JSON.parse(event!.data).notified, 1);
+    });
+
+    test('an assignee who has left the team is not told about the case; the remaining team is', async (t) => {
+      const w = await setup(t, dialect);
+      const c = await makeCase(w.s, w.p.slug);
+      await w.s.cases.update(w.maintainer.actor, { id: c.id }, { assigneeId: w.responder.user.id });
+      await w.s.projects.removeMember(w.maintainer.actor, w.p.slug, w.responder.user.id);
+      w.clock.advance(ACK_AT_RISK_AFTER + MIN);
+      await scan(w.s);
+      assert.equal((await noticesFor(w, w.responder.user.id)).length, 0, 'no longer on the team');
+      assert.equal(
+        (
+          await w.db
+            .selectFrom('outbox')
+            .select('id')
+            .where('recipient_user_id', '=', w.responder.user.id)
+            .execute()
+        ).length,
+        0,
+      );
+      assert.deepEqual(
+        (await noticesOf(w, c.id)).map((n) => n.user_id),
+        [w.maintainer.user.id],
+      );
+      const v = (await w.s.cases.get(w.maintainer.actor, { id: c.id })) as { assignee: unknown };
+      assert.equal(v.assignee, null, 'leaving the team unassigns their cases');
     });
 
     test('acknowledging stops the acknowledge clock; the assessment clock then runs in business days', async (t) => {
@@ -351,7 +380,10 @@ for (const dialect of dialects()) {
         ],
       );
       const notices = await noticesOf(w, c.id);
-      assert.deepEqual(notices.map((n) => n.kind), ['clock.at-risk', 'clock.at-risk']);
+      assert.deepEqual(
+        notices.map((n) => n.kind),
+        ['clock.at-risk', 'clock.at-risk'],
+      );
       for (const m of [w.maintainer, w.responder]) {
         const digests = (await noticesFor(w, m.user.id)).filter((n) => n.kind === 'digest.daily');
         assert.equal(digests.length, 1);

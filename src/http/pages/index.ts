@@ -19,7 +19,8 @@ declare module 'fastify' {
 export async function registerPages(app: FastifyInstance) {
   const { services } = app.parley;
   app.addHook('preHandler', async (request) => {
-    if (request.method !== 'GET' || request.actor.kind !== 'user' || isApiPath(request.url)) return;
+    // Any method: a form post that fails re-renders a page, which shows the count as well.
+    if (request.actor.kind !== 'user' || isApiPath(request.url)) return;
     request.unreadNotices = await services.notifications.unreadCount(request.actor);
   });
   await publicPages(app);

@@ -219,3 +219,15 @@ export async function listCasesForMetrics(db: Db, projectIds: string[] | undefin
 export async function setNextDueAt(db: Db, caseId: string, nextDueAt: string | null): Promise<void> {
   await db.updateTable('cases').set({ next_due_at: nextDueAt }).where('id', '=', caseId).execute();
 }
+
+/** Unassigns a person from every case of a project (they left its team); returns the cases changed. */
+export async function unassignFromProject(db: Db, projectId: string, userId: string): Promise<string[]> {
+  const rows = await db
+    .updateTable('cases')
+    .set({ assignee_id: null })
+    .where('project_id', '=', projectId)
+    .where('assignee_id', '=', userId)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -96,6 +96,7 @@ export async function listMembers(db: Db, projectId: string) {
       'users.email',
       'users.name',
       'users.password_hash',
+      'users.disabled_at',
       'memberships.role',
       'memberships.created_at',
     ])
