@@ -199,3 +199,6 @@ writeDoc(DOC, {
   bareRange,
 });
 console.log(`Wrote ${path.relative(process.cwd(), DOC)}.`);
+
+// Deadline arithmetic, measured in this process after the servers are gone (its own section).
+await import('./clocks.ts');
