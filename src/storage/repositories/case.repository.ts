@@ -63,6 +63,19 @@ export interface CaseListQuery {
   offset: number;
 }
 
+/** What computing a case's clocks needs besides its state, severity and resolution (see case-clocks.ts). */
+const CLOCK_COLUMNS = [
+  'cases.project_id',
+  'cases.policy_version',
+  'cases.created_at',
+  'cases.acknowledged_at',
+  'cases.triaged_at',
+  'cases.fixed_at',
+  'cases.disclosed_at',
+  'cases.closed_at',
+  'cases.needs_info_log',
+] as const;
+
 export async function listCases(db: Db, q: CaseListQuery) {
   let query = db
     .selectFrom('cases')
@@ -76,19 +89,11 @@ export async function listCases(db: Db, q: CaseListQuery) {
       'cases.severity',
       'cases.resolution',
       'cases.needs_info',
-      'cases.created_at',
       'cases.updated_at',
       'cases.assignee_id',
       'cases.next_due_at',
       'cases.version_status',
-      'cases.policy_version',
-      'cases.project_id',
-      'cases.acknowledged_at',
-      'cases.triaged_at',
-      'cases.fixed_at',
-      'cases.disclosed_at',
-      'cases.closed_at',
-      'cases.needs_info_log',
+      ...CLOCK_COLUMNS,
       'assignee.name as assignee_name',
       'projects.slug as project_slug',
       'projects.name as project_name',
@@ -166,23 +171,15 @@ export async function listOpenCasesForClocks(db: Db, states: readonly string[], 
   let q = db
     .selectFrom('cases')
     .select([
-      'id',
-      'key',
-      'title',
-      'project_id',
-      'policy_version',
-      'state',
-      'severity',
-      'resolution',
-      'assignee_id',
-      'created_at',
-      'acknowledged_at',
-      'triaged_at',
-      'fixed_at',
-      'disclosed_at',
-      'closed_at',
-      'needs_info_log',
-      'next_due_at',
+      'cases.id',
+      'cases.key',
+      'cases.title',
+      'cases.state',
+      'cases.severity',
+      'cases.resolution',
+      'cases.assignee_id',
+      'cases.next_due_at',
+      ...CLOCK_COLUMNS,
     ])
     .where('state', 'in', [...states]);
   if (projectId) q = q.where('project_id', '=', projectId);
@@ -197,18 +194,10 @@ export async function listCasesForMetrics(db: Db, projectIds: string[] | undefin
     .innerJoin('projects', 'projects.id', 'cases.project_id')
     .select([
       'cases.key',
-      'cases.project_id',
-      'cases.policy_version',
       'cases.state',
       'cases.severity',
       'cases.resolution',
-      'cases.created_at',
-      'cases.acknowledged_at',
-      'cases.triaged_at',
-      'cases.fixed_at',
-      'cases.disclosed_at',
-      'cases.closed_at',
-      'cases.needs_info_log',
+      ...CLOCK_COLUMNS,
       'projects.slug as project_slug',
     ]);
   if (projectIds) q = q.where('cases.project_id', 'in', projectIds);

@@ -4,18 +4,13 @@ import { SEVERITIES, type Severity } from '../../../domain/case-state.ts';
 import { formatDuration } from '../../../domain/policy/duration.ts';
 import { CLOCKS, type ClockName, type Policy, type ScopeItem } from '../../../domain/policy/policy.types.ts';
 import { Markdown, MarkdownInline } from '../components/markdown.tsx';
-
-const CLOCK_HEADINGS: Record<ClockName, string> = {
-  acknowledge: 'Acknowledge',
-  assess: 'Initial assessment',
-  fix: 'Fix',
-  disclose: 'Disclose',
-};
+import { effectiveClock } from '../../../domain/policy/render-security-md.ts';
+import { clockLabel } from '../../../domain/sla/clocks.ts';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 export function slaFor(policy: Policy, severity: Severity | null, clock: ClockName): string {
-  const d = (severity ? policy.sla.bySeverity[severity]?.[clock] : undefined) ?? policy.sla.default[clock];
+  const d = effectiveClock(policy, severity, clock);
   return d ? formatDuration(d) : '—';
 }
 
@@ -108,7 +103,7 @@ export function SlaSection(props: { policy: Policy }) {
           <tr>
             <th scope="col">Severity</th>
             {CLOCKS.map((c) => (
-              <th scope="col">{CLOCK_HEADINGS[c]}</th>
+              <th scope="col">{clockLabel(c)}</th>
             ))}
           </tr>
         </thead>

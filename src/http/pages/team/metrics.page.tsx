@@ -8,8 +8,8 @@ import {
   AGE_BUCKETS,
   SEVERITY_GROUPS,
   type DurationName,
-  type MetricClock,
 } from '../../../domain/metrics.ts';
+import { clockLabel } from '../../../domain/sla/clocks.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { BarChart, ComplianceChart } from '../components/charts.tsx';
@@ -19,12 +19,6 @@ const DURATION_LABEL: Record<DurationName, string> = {
   acknowledge: 'Time to acknowledge',
   assess: 'Time to assess',
   fix: 'Time to fix',
-};
-const CLOCK_LABEL: Record<MetricClock, string> = {
-  acknowledge: 'Acknowledge',
-  assess: 'Initial assessment',
-  fix: 'Fix',
-  disclose: 'Disclose',
 };
 const cap = (s: string) => s[0]!.toUpperCase() + s.slice(1);
 
@@ -71,11 +65,11 @@ export function MetricsPage(props: { ctx: PageContext; report: MetricsReport; ba
         <h2>SLA compliance</h2>
         <ComplianceChart
           title="Per clock"
-          rows={METRIC_CLOCKS.map((c) => ({ label: CLOCK_LABEL[c], compliance: m.sla[c].overall }))}
+          rows={METRIC_CLOCKS.map((c) => ({ label: clockLabel(c), compliance: m.sla[c].overall }))}
         />
         {METRIC_CLOCKS.map((c) => (
           <ComplianceChart
-            title={`${CLOCK_LABEL[c]} by severity`}
+            title={`${clockLabel(c)} by severity`}
             rows={SEVERITY_GROUPS.map((s) => ({ label: cap(s), compliance: m.sla[c].bySeverity[s] }))}
           />
         ))}
