@@ -1,5 +1,6 @@
 // Shared pieces of the SVG charts in charts.tsx: layout constants, number formatting, the axis
 // rounding, and the "no data" placeholder. Geometry only; colours live in /assets/charts.css.
+import type { ComponentChildren } from 'preact';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'severe' | 'info' | 'neutral';
 
@@ -57,5 +58,29 @@ export function Empty(props: { title: string; text: string }) {
       <figcaption class="chart-title">{props.title}</figcaption>
       <p class="chart-empty-text">{props.text}</p>
     </figure>
+  );
+}
+
+/** The accessible SVG of a chart: labelled by its own <title> and <desc>; `id` keeps charts on one page apart. */
+export function ChartSvg(props: {
+  id: string;
+  title: string;
+  desc: string;
+  height: number;
+  children: ComponentChildren;
+}) {
+  return (
+    <svg
+      class="chart-svg"
+      role="img"
+      aria-labelledby={`${props.id}-t ${props.id}-d`}
+      viewBox={`0 0 ${WIDTH} ${props.height}`}
+      width={WIDTH}
+      height={props.height}
+    >
+      <title id={`${props.id}-t`}>{props.title}</title>
+      <desc id={`${props.id}-d`}>{props.desc}</desc>
+      {props.children}
+    </svg>
   );
 }

@@ -12,13 +12,13 @@ import {
   PLOT_X,
   ROW_H,
   TOP,
-  WIDTH,
   finite,
   formatValue,
   niceAxis,
   px,
   RowLabel,
   type Tone,
+  ChartSvg,
 } from './chart-parts.tsx';
 
 export { formatValue, niceAxis, type Tone } from './chart-parts.tsx';
@@ -75,18 +75,12 @@ export function BarChart(props: {
   return (
     <figure class="chart">
       <figcaption class="chart-title">{title}</figcaption>
-      <svg
-        class="chart-svg"
-        role="img"
-        aria-labelledby={`${uid}-t ${uid}-d`}
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        width={WIDTH}
+      <ChartSvg
+        id={uid}
+        title={title}
         height={height}
+        desc={`Bar chart, scale 0 to ${formatValue(axis.max, unit)}. ${bars.map(describe).join('; ')}.`}
       >
-        <title id={`${uid}-t`}>{title}</title>
-        <desc id={`${uid}-d`}>
-          {`Bar chart, scale 0 to ${formatValue(axis.max, unit)}. ${bars.map(describe).join('; ')}.`}
-        </desc>
         <g class="chart-grid" aria-hidden="true">
           {ticks.map((t) => (
             <g key={t}>
@@ -125,7 +119,7 @@ export function BarChart(props: {
             </g>
           );
         })}
-      </svg>
+      </ChartSvg>
       {hasMarker && props.markerLabel ? (
         <p class="chart-legend-note">
           <svg class="chart-swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">

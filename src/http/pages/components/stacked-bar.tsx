@@ -10,11 +10,11 @@ import {
   PLOT_X,
   ROW_H,
   TOP,
-  WIDTH,
   finite,
   px,
   RowLabel,
   type Tone,
+  ChartSvg,
 } from './chart-parts.tsx';
 
 export interface StackSegment {
@@ -57,16 +57,12 @@ export function StackedBar(props: {
   return (
     <figure class="chart">
       <figcaption class="chart-title">{title}</figcaption>
-      <svg
-        class="chart-svg"
-        role="img"
-        aria-labelledby={`${uid}-t ${uid}-d`}
-        viewBox={`0 0 ${WIDTH} ${height}`}
-        width={WIDTH}
+      <ChartSvg
+        id={uid}
+        title={title}
         height={height}
+        desc={`Stacked bar chart of shares. ${rows.map(summary).join('; ')}.`}
       >
-        <title id={`${uid}-t`}>{title}</title>
-        <desc id={`${uid}-d`}>{`Stacked bar chart of shares. ${rows.map(summary).join('; ')}.`}</desc>
         {rows.map((r, i) => {
           const y = TOP + i * ROW_H + (ROW_H - BAR_H) / 2;
           const total = totals[i]!;
@@ -99,7 +95,7 @@ export function StackedBar(props: {
             </g>
           );
         })}
-      </svg>
+      </ChartSvg>
       <ul class="chart-legend">
         {segments.map((s) => (
           <li key={s.key}>
