@@ -21,7 +21,7 @@ function value(text: string): string {
 
 export function renderSecurityTxt(policy: Policy, ctx: PolicyRenderContext): string {
   const out: string[] = [
-    `# security.txt of ${oneLine(ctx.projectName)} (RFC 9116), written by Parley from the project's security policy.`,
+    `# security.txt of ${oneLine(ctx.projectName)} (RFC 9116), written by Parley from its security policy.`,
     `# Please report vulnerabilities privately, preferably with the form in the first Contact.`,
   ];
   const seen = new Set<string>();
