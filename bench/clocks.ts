@@ -9,6 +9,7 @@ import { computeClocks, type ClockCaseFacts } from '../src/domain/sla/clocks.ts'
 import { computeMetrics, type MetricsCase } from '../src/domain/metrics.ts';
 import { parsePolicy } from '../src/domain/policy/policy-parse.ts';
 import { SEVERITIES } from '../src/domain/case-state.ts';
+import { writeSection } from './report-doc.ts';
 
 const DOC = path.resolve('docs/benchmarks.md');
 const HEADING = '## SLA clocks and metrics';
@@ -93,13 +94,5 @@ of them with a needs-info pause. Median of 5 rounds; one process, nothing else m
 No target is set for these yet; they show what a page or a reminder scan spends on deadline arithmetic.
 `;
 
-const doc = fs.readFileSync(DOC, 'utf8');
-const start = doc.indexOf(HEADING);
-let next = start >= 0 ? doc.indexOf('\n## ', start + HEADING.length) : -1;
-if (next >= 0) next += 1;
-const updated =
-  start < 0
-    ? `${doc.trimEnd()}\n\n${section}`
-    : doc.slice(0, start) + section + (next >= 0 ? `\n${doc.slice(next)}` : '');
-fs.writeFileSync(DOC, updated);
+writeSection(DOC, HEADING, section);
 console.log(section);

@@ -141,3 +141,16 @@ export function writeDoc(file: string, r: IntakeReport): void {
   }
   fs.writeFileSync(file, next.trimEnd() + '\n');
 }
+
+/** Replaces the section under `heading` (up to the next `## `) in the benchmarks document, or appends it. */
+export function writeSection(file: string, heading: string, text: string): void {
+  const doc = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = doc.indexOf(heading);
+  let next = start >= 0 ? doc.indexOf('\n## ', start + heading.length) : -1;
+  if (next >= 0) next += 1;
+  const updated =
+    start < 0
+      ? `${doc.trimEnd()}\n\n${text}`
+      : doc.slice(0, start) + text + (next >= 0 ? `\n${doc.slice(next)}` : '');
+  fs.writeFileSync(file, updated);
+}

@@ -4,7 +4,14 @@ import path from 'node:path';
 import type { Config } from './config.ts';
 import { openDatabase, migrateToLatest, type DatabaseHandle } from './storage/db.ts';
 import { createServices, type Services } from './services/index.ts';
-import { cryptoRandom, systemClock, type Clock, type PasswordHasher, type Random } from './services/deps.ts';
+import {
+  cryptoRandom,
+  systemClock,
+  type AdvisorySettings,
+  type Clock,
+  type PasswordHasher,
+  type Random,
+} from './services/deps.ts';
 import { argon2idHasher } from './services/passwords.ts';
 
 export interface Core {
@@ -41,6 +48,18 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     passwords: opts.passwords ?? argon2idHasher,
     publicUrl: config.publicUrl,
     writeReportBatch: handle.writeReportBatch,
+    advisories: advisorySettingsOf(config),
   });
   return { handle, services, close: () => handle.close() };
+}
+
+/** The advisory settings of ServiceDeps, from the configuration. */
+export function advisorySettingsOf(config: Config): Partial<AdvisorySettings> {
+  return {
+    idPrefix: config.advisoryPrefix,
+    osvPrefixRegistered: config.osvPrefixRegistered,
+    publisherName: config.publisherName,
+    ...(config.cveOrgId ? { cveOrgId: config.cveOrgId } : {}),
+    ...(config.cveShortName ? { cveShortName: config.cveShortName } : {}),
+  };
 }

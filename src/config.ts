@@ -1,6 +1,7 @@
 // Typed configuration read once from the environment. Every variable has a working default;
 // every bad value is reported together so an operator fixes them in one go.
 import path from 'node:path';
+import { ADVISORY_PREFIX } from './domain/advisory/advisory-ids.ts';
 
 export interface Config {
   dataDir: string;
@@ -16,9 +17,20 @@ export interface Config {
   intakeRateLimit: number;
   /** Login attempts allowed per client IP per 15 minutes. */
   loginRateLimit: number;
+  /** OSV API requests (/v1/query, /v1/querybatch, /v1/vulns) allowed per client IP per minute. */
+  queryRateLimit: number;
   logLevel: string;
   /** Trust X-Forwarded-For from a reverse proxy (off unless set). */
   trustProxy: boolean;
+  /** PREFIX of advisory ids PREFIX-YYYY-NNNN. */
+  advisoryPrefix: string;
+  /** The prefix is registered with OSV (ids are then exported without `x_`). */
+  osvPrefixRegistered: boolean;
+  /** Who publishes advisories (CSAF publisher, feed author); the public host by default. */
+  publisherName: string;
+  /** CVE Numbering Authority org UUID and short name for CVE JSON 5 exports. */
+  cveOrgId: string | undefined;
+  cveShortName: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -74,9 +86,27 @@ export function loadConfig(env: Env = process.env): Config {
     inboundSmtpPort: intVar(env, 'PARLEY_INBOUND_SMTP_PORT', undefined, problems),
     intakeRateLimit: intVar(env, 'PARLEY_INTAKE_RATE_LIMIT', 20, problems, 1, 10_000_000) ?? 20,
     loginRateLimit: intVar(env, 'PARLEY_LOGIN_RATE_LIMIT', 10, problems, 1, 10_000_000) ?? 10,
+    queryRateLimit: intVar(env, 'PARLEY_QUERY_RATE_LIMIT', 600, problems, 1, 10_000_000) ?? 600,
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.PARLEY_TRUST_PROXY === 'true' || env.PARLEY_TRUST_PROXY === '1',
+    advisoryPrefix: env.PARLEY_ADVISORY_PREFIX || 'PARLEY',
+    osvPrefixRegistered:
+      env.PARLEY_OSV_PREFIX_REGISTERED === 'true' || env.PARLEY_OSV_PREFIX_REGISTERED === '1',
+    publisherName: env.PARLEY_PUBLISHER_NAME || publicUrl.hostname,
+    cveOrgId: env.PARLEY_CVE_ORG_ID || undefined,
+    cveShortName: env.PARLEY_CVE_SHORT_NAME || undefined,
   };
+  if (!ADVISORY_PREFIX.test(config.advisoryPrefix)) {
+    problems.push('PARLEY_ADVISORY_PREFIX must be 2–20 letters and digits, starting with a letter');
+  }
+  if (
+    config.cveOrgId &&
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(config.cveOrgId)
+  ) {
+    problems.push('PARLEY_CVE_ORG_ID must be your CNA organisation UUID');
+  }
+  if (config.publisherName.length > 200)
+    problems.push('PARLEY_PUBLISHER_NAME must be at most 200 characters');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent`);
   }

@@ -6,6 +6,7 @@ import { registerAdmin } from './commands/admin.command.ts';
 import { registerProject } from './commands/project.command.ts';
 import { registerToken } from './commands/token.command.ts';
 import { registerPolicy } from './commands/policy.command.ts';
+import { registerAdvisoryCommands } from './commands/advisory.command.ts';
 import { runCommand } from './run.ts';
 
 const program = new Command()
@@ -20,5 +21,6 @@ registerAdmin(program);
 registerProject(program);
 registerToken(program);
 registerPolicy(program);
+registerAdvisoryCommands(program);
 
 await runCommand(() => program.parseAsync(process.argv));

@@ -4,6 +4,7 @@ import type { JobLogger } from './job.types.ts';
 import type { Core } from '../bootstrap.ts';
 import { registerSlaReminders } from './sla-reminders.job.ts';
 import { registerDailyDigest } from './daily-digest.job.ts';
+import { registerPublishAdvisories } from './publish-advisories.job.ts';
 
 export function createJobRunner(core: Core, logger: JobLogger): JobRunner {
   const runner = new JobRunner({
@@ -14,5 +15,6 @@ export function createJobRunner(core: Core, logger: JobLogger): JobRunner {
   });
   registerSlaReminders(runner, core.services);
   registerDailyDigest(runner, core.services);
+  registerPublishAdvisories(runner, core.services);
   return runner;
 }

@@ -31,6 +31,34 @@ export interface ServiceDeps {
   publicUrl: URL;
   /** Where batches of new reports are written; defaults to the Kysely connection. */
   writeReportBatch?: ReportBatchWriter;
+  /** How advisories are numbered and who publishes them; defaults from the public URL. */
+  advisories?: Partial<AdvisorySettings>;
+}
+
+export interface AdvisorySettings {
+  /** PREFIX of PREFIX-YYYY-NNNN. */
+  idPrefix: string;
+  /** The prefix is registered with OSV, so OSV ids need no `x_`. */
+  osvPrefixRegistered: boolean;
+  /** Who publishes: CSAF publisher name, feed author. */
+  publisherName: string;
+  /** CVE Numbering Authority org UUID and short name written into CVE records. */
+  cveOrgId: string;
+  cveShortName: string;
+}
+
+/** The settings with every default filled in. */
+export function advisorySettings(deps: Pick<ServiceDeps, 'advisories' | 'publicUrl'>): AdvisorySettings {
+  return {
+    idPrefix: deps.advisories?.idPrefix ?? 'PARLEY',
+    osvPrefixRegistered: deps.advisories?.osvPrefixRegistered ?? false,
+    publisherName: deps.advisories?.publisherName ?? deps.publicUrl.hostname,
+    // The nil UUID marks "no CNA configured"; exported CVE records then say so in their metadata.
+    cveOrgId: deps.advisories?.cveOrgId ?? '00000000-0000-4000-8000-000000000000',
+    cveShortName:
+      deps.advisories?.cveShortName ??
+      (deps.advisories?.publisherName ?? deps.publicUrl.hostname).slice(0, 32),
+  };
 }
 
 export const systemClock: Clock = { now: () => new Date() };

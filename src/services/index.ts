@@ -8,6 +8,12 @@ import { ChecklistService } from './checklist.service.ts';
 import { NotificationService } from './notification.service.ts';
 import { ReminderService } from './reminder.service.ts';
 import { MetricsService } from './metrics.service.ts';
+import { AdvisoryService } from './advisories/advisory.service.ts';
+import { AdvisoryPublishingService } from './advisories/advisory-publishing.service.ts';
+import { AdvisoryPublicService } from './advisories/advisory-public.service.ts';
+import { AdvisoryImportService } from './advisories/advisory-import.service.ts';
+import { AdvisoryExportService } from './advisories/advisory-export.service.ts';
+import { OsvQueryService } from './advisories/osv-query.service.ts';
 
 export interface Services {
   deps: ServiceDeps;
@@ -19,6 +25,12 @@ export interface Services {
   notifications: NotificationService;
   reminders: ReminderService;
   metrics: MetricsService;
+  advisories: AdvisoryService;
+  publishing: AdvisoryPublishingService;
+  publicAdvisories: AdvisoryPublicService;
+  advisoryImport: AdvisoryImportService;
+  advisoryExport: AdvisoryExportService;
+  osv: OsvQueryService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -27,6 +39,8 @@ export function createServices(deps: ServiceDeps): Services {
   const cases = new CaseService(deps, policies);
   policies.onChange((slug) => cases.projectChanged(slug));
   const notifications = new NotificationService(deps);
+  const advisories = new AdvisoryService(deps);
+  const publicAdvisories = new AdvisoryPublicService(deps);
   return {
     deps,
     auth,
@@ -37,5 +51,11 @@ export function createServices(deps: ServiceDeps): Services {
     notifications,
     reminders: new ReminderService(deps, policies, notifications),
     metrics: new MetricsService(deps, policies),
+    advisories,
+    publishing: new AdvisoryPublishingService(deps, advisories, notifications),
+    publicAdvisories,
+    advisoryImport: new AdvisoryImportService(deps),
+    advisoryExport: new AdvisoryExportService(deps, publicAdvisories),
+    osv: new OsvQueryService(deps, publicAdvisories),
   };
 }

@@ -228,7 +228,8 @@ export class PolicyService {
       reportUrl: first ? this.link(`/p/${first.slug}/report`) : this.link('/'),
       policyUrl: this.link('/'),
       securityTxtUrls: [wellKnown],
-      acknowledgmentsUrl: null,
+      acknowledgmentsUrl: this.link('/hall-of-fame'),
+      csafUrl: this.link('/.well-known/csaf/provider-metadata.json'),
       now: this.deps.clock.now(),
     });
   }
@@ -239,8 +240,9 @@ export class PolicyService {
       reportUrl: this.link(`/p/${p.slug}/report`),
       policyUrl: this.link(`/p/${p.slug}`),
       securityTxtUrls: [this.link(`/p/${p.slug}/security.txt`)],
-      // The hall of fame comes with advisories (issue 4); until then there is no page to point at.
-      acknowledgmentsUrl: null,
+      // The instance's hall of fame and CSAF provider cover every project's advisories.
+      acknowledgmentsUrl: this.link('/hall-of-fame'),
+      csafUrl: this.link('/.well-known/csaf/provider-metadata.json'),
       now: this.deps.clock.now(),
     };
   }

@@ -17,6 +17,8 @@ export interface ProjectInput {
   name?: unknown;
   key?: unknown;
   description?: unknown;
+  /** Slug of the umbrella project this one is a component of. */
+  parent?: unknown;
 }
 
 export interface PublicProject {
@@ -65,6 +67,15 @@ export class ProjectService {
     const description = typeof input.description === 'string' ? input.description.trim() : '';
     if (description.length > 5000)
       errors.push({ field: 'description', message: 'At most 5,000 characters.' });
+    // A component names its umbrella project, whose advisory lists and feeds then include its own.
+    let parentId: string | null = null;
+    if (typeof input.parent === 'string' && input.parent.trim()) {
+      const parent = await projects.findProjectBySlug(this.deps.db, input.parent.trim().toLowerCase());
+      if (!parent) errors.push({ field: 'parent', message: 'No project with this slug.' });
+      else if (parent.parent_id)
+        errors.push({ field: 'parent', message: 'An umbrella project cannot itself be a component.' });
+      else parentId = parent.id;
+    }
     if (errors.length) throw new ValidationError(errors);
     let key = rawKey;
     const keyGiven = typeof input.key === 'string' && input.key.trim() !== '';
@@ -90,6 +101,7 @@ export class ProjectService {
       description,
       last_case_number: 0,
       policy_version: 0,
+      parent_id: parentId,
       created_at: iso(this.deps.clock.now()),
     };
     try {

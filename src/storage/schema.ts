@@ -53,6 +53,8 @@ export interface ProjectsTable {
   created_at: string;
   /** The policy in force; 0 is the built-in default policy. */
   policy_version: Generated<number>;
+  /** The umbrella project this one is a component of; its advisories show in the umbrella's lists. */
+  parent_id: Generated<string | null>;
 }
 
 /** Every saved version of a project's policy file, kept for the cases opened under it. */
@@ -210,6 +212,71 @@ export interface NotificationsTable {
   read_at: string | null;
 }
 
+/** An advisory's current state and content; its revisions hold every saved version. */
+export interface AdvisoriesTable {
+  uid: string;
+  /** The public id (PREFIX-YYYY-NNNN or an imported record's id); null until first published. */
+  id: string | null;
+  project_id: string;
+  state: 'draft' | 'scheduled' | 'published' | 'withdrawn';
+  source: 'parley' | 'osv-import';
+  title: string;
+  severity: string | null;
+  revision: number;
+  /** JSON of the current revision's AdvisoryContent. */
+  content: string;
+  created_at: string;
+  created_by: string | null;
+  updated_at: string;
+  published_at: string | null;
+  modified_at: string | null;
+  withdrawn_at: string | null;
+  withdrawn_reason: string | null;
+  /** The embargo: when a scheduled advisory goes public, and the zone the team set it in. */
+  scheduled_for: string | null;
+  scheduled_zone: string | null;
+  scheduled_by: string | null;
+}
+
+export interface AdvisoryRevisionsTable {
+  advisory_uid: string;
+  revision: number;
+  content: string;
+  note: string;
+  created_at: string;
+  created_by: string | null;
+  public_number: number | null;
+  public_at: string | null;
+}
+
+export interface AdvisoryCasesTable {
+  advisory_uid: string;
+  case_id: string;
+}
+
+/** One row per affected package of an advisory: the index the OSV query API looks packages up in. */
+export interface AdvisoryPackagesTable {
+  advisory_uid: string;
+  seq: number;
+  ecosystem: string;
+  ecosystem_base: string;
+  name: string;
+  purl: string | null;
+  /** JSON of the AffectedPackage, evaluated by queries without loading the whole advisory. */
+  affected: string;
+}
+
+export interface AdvisoryCommitsTable {
+  advisory_uid: string;
+  commit_hash: string;
+}
+
+export interface AdvisoryCountersTable {
+  prefix: string;
+  year: number;
+  last_number: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -225,6 +292,12 @@ export interface Database {
   jobs: JobsTable;
   outbox: OutboxTable;
   notifications: NotificationsTable;
+  advisories: AdvisoriesTable;
+  advisory_revisions: AdvisoryRevisionsTable;
+  advisory_cases: AdvisoryCasesTable;
+  advisory_packages: AdvisoryPackagesTable;
+  advisory_commits: AdvisoryCommitsTable;
+  advisory_counters: AdvisoryCountersTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -240,3 +313,7 @@ export type ChecklistItemRow = Selectable<CaseChecklistItemsTable>;
 export type JobRow = Selectable<JobsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
+export type AdvisoryRow = Selectable<AdvisoriesTable>;
+export type NewAdvisoryRow = Insertable<AdvisoriesTable>;
+export type AdvisoryUpdate = Updateable<AdvisoriesTable>;
+export type AdvisoryRevisionRow = Selectable<AdvisoryRevisionsTable>;

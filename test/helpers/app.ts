@@ -6,6 +6,7 @@ import { createServices, type Services } from '../../src/services/index.ts';
 import { cryptoRandom, systemClock, type Clock } from '../../src/services/deps.ts';
 import { argon2idHasher } from '../../src/services/passwords.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { advisorySettingsOf } from '../../src/bootstrap.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import type { Dialect } from '../../src/storage/db.ts';
 
@@ -28,6 +29,7 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     PARLEY_INTAKE_RATE_LIMIT: '1000',
     PARLEY_LOGIN_RATE_LIMIT: '1000',
+    PARLEY_QUERY_RATE_LIMIT: '1000000',
     ...(tdb.databaseUrl ? { DATABASE_URL: tdb.databaseUrl } : {}),
     ...opts.env,
   });
@@ -39,6 +41,7 @@ export async function createTestApp(
     passwords: argon2idHasher,
     publicUrl: config.publicUrl,
     writeReportBatch: tdb.handle.writeReportBatch,
+    advisories: advisorySettingsOf(config),
   });
   const app = await buildApp({ config, services, secret: crypto.randomBytes(32), logger: false });
   await app.ready();

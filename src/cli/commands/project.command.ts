@@ -11,6 +11,7 @@ export function registerProject(program: Command) {
     .option('--key <KEY>', 'case key prefix, e.g. FLUX (default: from the slug)')
     .option('--description <text>', 'one-paragraph description')
     .option('--maintainer <email>', 'make this existing account a maintainer')
+    .option('--parent <slug>', 'umbrella project this one is a component of')
     .option('--json', 'machine-readable output')
     .action(
       async (opts: {
@@ -19,6 +20,7 @@ export function registerProject(program: Command) {
         key?: string;
         description?: string;
         maintainer?: string;
+        parent?: string;
         json?: boolean;
       }) => {
         await withCore(async (core) => {

@@ -10,6 +10,8 @@ export interface PolicyRenderContext {
   securityTxtUrls: string[];
   /** Hall of fame page, or null when there is none. */
   acknowledgmentsUrl: string | null;
+  /** CSAF provider-metadata.json (the `CSAF:` field CSAF 2.0 registered for security.txt), if served. */
+  csafUrl?: string | null;
   now: Date;
 }
 

@@ -37,6 +37,7 @@ export function renderSecurityTxt(policy: Policy, ctx: PolicyRenderContext): str
   out.push(`Expires: ${securityTxtExpires(ctx.now)}`);
   for (const key of policy.encryption) out.push(`Encryption: ${value(key)}`);
   if (ctx.acknowledgmentsUrl) out.push(`Acknowledgments: ${value(ctx.acknowledgmentsUrl)}`);
+  if (ctx.csafUrl) out.push(`CSAF: ${value(ctx.csafUrl)}`);
   const languages = policy.preferredLanguages.map(oneLine).filter(Boolean);
   if (languages.length) out.push(`Preferred-Languages: ${languages.join(', ')}`);
   for (const url of ctx.securityTxtUrls) out.push(`Canonical: ${value(url)}`);

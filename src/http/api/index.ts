@@ -3,9 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { reportRoutes } from './reports/reports.routes.ts';
 import { projectRoutes } from './projects/projects.routes.ts';
 import { policyRoutes } from './projects/policy.routes.ts';
+import { advisoryRoutes } from './advisories/advisories.routes.ts';
+import { osvRoutes } from './osv/osv.routes.ts';
 
 export async function registerApi(app: FastifyInstance) {
   await reportRoutes(app);
   await projectRoutes(app);
   await policyRoutes(app);
+  await advisoryRoutes(app);
+  await osvRoutes(app);
 }

@@ -1,12 +1,14 @@
 // All server-rendered pages: public (reporters), account, and team.
 import type { FastifyInstance } from 'fastify';
 import { publicPages } from './public/public.routes.tsx';
+import { publicAdvisoryPages } from './public/advisory.routes.tsx';
 import { accountPages } from './account/account.routes.tsx';
 import { teamPages } from './team/team.routes.tsx';
 import { projectPages } from './team/project.routes.tsx';
 import { policyPages } from './team/policy.routes.tsx';
 import { metricsPages } from './team/metrics.routes.tsx';
 import { notificationPages } from './team/notifications.routes.tsx';
+import { advisoryPages } from './team/advisory.routes.tsx';
 import { isApiPath } from '../plugins/problem.ts';
 
 declare module 'fastify' {
@@ -24,10 +26,12 @@ export async function registerPages(app: FastifyInstance) {
     request.unreadNotices = await services.notifications.unreadCount(request.actor);
   });
   await publicPages(app);
+  await publicAdvisoryPages(app);
   await accountPages(app);
   await teamPages(app);
   await projectPages(app);
   await policyPages(app);
   await metricsPages(app);
   await notificationPages(app);
+  await advisoryPages(app);
 }

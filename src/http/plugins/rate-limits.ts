@@ -14,3 +14,8 @@ export function intakeRateLimit(config: Config) {
 export function loginRateLimit(config: Config) {
   return { max: config.loginRateLimit, timeWindow: 15 * 60_000, errorResponseBuilder: builder };
 }
+
+/** The OSV query API: scanners send bursts, so the limit is per minute and generous. */
+export function queryRateLimit(config: Config) {
+  return { max: config.queryRateLimit, timeWindow: 60_000, errorResponseBuilder: builder };
+}

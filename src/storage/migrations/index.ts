@@ -4,11 +4,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './2026-11-23-initial.ts';
 import * as policy from './2026-11-23-policy.ts';
 import * as jobs from './2026-11-23-jobs.ts';
+import * as advisories from './2026-11-24-advisories.ts';
 
 const migrations: Record<string, Migration> = {
   '2026-11-23-initial': initial,
   '2026-11-23-policy': policy,
   '2026-11-23-jobs': jobs,
+  '2026-11-24-advisories': advisories,
 };
 
 export const migrationProvider: MigrationProvider = {

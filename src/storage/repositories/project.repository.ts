@@ -114,3 +114,12 @@ export async function countMaintainers(db: Db, projectId: string): Promise<numbe
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** The components of an umbrella project. */
+export async function listComponents(db: Db, parentId: string): Promise<ProjectRow[]> {
+  return db.selectFrom('projects').selectAll().where('parent_id', '=', parentId).orderBy('name').execute();
+}
+
+export async function setParent(db: Db, projectId: string, parentId: string | null): Promise<void> {
+  await db.updateTable('projects').set({ parent_id: parentId }).where('id', '=', projectId).execute();
+}

@@ -8,6 +8,8 @@ export function Layout(props: {
   title: string;
   children: ComponentChildren;
   wide?: boolean;
+  /** An Atom feed of what the page lists, announced to feed readers. */
+  feed?: { href: string; title: string };
 }) {
   const { ctx } = props;
   return (
@@ -19,6 +21,9 @@ export function Layout(props: {
         <title>{`${props.title} · Parley`}</title>
         <link rel="stylesheet" href="/assets/parley.css" />
         <link rel="stylesheet" href="/assets/charts.css" />
+        {props.feed ? (
+          <link rel="alternate" type="application/atom+xml" href={props.feed.href} title={props.feed.title} />
+        ) : null}
       </head>
       <body>
         <a class="skip" href="#main">
@@ -30,6 +35,9 @@ export function Layout(props: {
               Parley
             </a>
             <ul>
+              <li>
+                <a href="/advisories">Advisories</a>
+              </li>
               {ctx.user ? (
                 <>
                   <li>
@@ -66,7 +74,10 @@ export function Layout(props: {
           {props.children}
         </main>
         <footer class="site">
-          <p>Parley — coordinated vulnerability disclosure</p>
+          <p>
+            Parley — coordinated vulnerability disclosure · <a href="/advisories">Advisories</a> ·{' '}
+            <a href="/hall-of-fame">Hall of fame</a>
+          </p>
         </footer>
       </body>
     </html>

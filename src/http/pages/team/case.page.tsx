@@ -3,7 +3,7 @@
 import type { TeamCaseView } from '../../../services/presenters/case.presenter.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
-import { ErrorSummary } from '../components/form.tsx';
+import { Csrf, ErrorSummary } from '../components/form.tsx';
 import { SeverityBadge, StateBadge, Timeline, When } from '../components/case-bits.tsx';
 import { DetailsForm, MessageForms, TransitionForms } from './case-actions.tsx';
 import type { FieldError } from '../../../domain/errors.ts';
@@ -24,6 +24,7 @@ export function CasePage(props: {
   ctx: PageContext;
   view: TeamCaseView;
   members: Array<{ id: string; name: string }>;
+  advisories: Array<{ uid: string; id: string | null; title: string; state: string }>;
   error?: { message: string; errors?: FieldError[] | undefined };
   values?: { body?: string; note?: string };
 }) {
@@ -109,6 +110,24 @@ export function CasePage(props: {
                 </>
               ) : null}
             </dl>
+          </section>
+          <section class="card" id="advisories">
+            <h2>Advisory</h2>
+            {props.advisories.length ? (
+              <ul>
+                {props.advisories.map((a) => (
+                  <li>
+                    <a href={`/team/advisories/${a.uid}`}>{a.id ?? a.title}</a> ({a.state})
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <form method="post" action="/team/advisories">
+              <Csrf token={ctx.csrf} />
+              <input type="hidden" name="project" value={view.project.slug} />
+              <input type="hidden" name="case" value={view.key} />
+              <button type="submit">Draft an advisory from this case</button>
+            </form>
           </section>
           <section class="card">
             <h2>Severity</h2>

@@ -73,12 +73,14 @@ export async function teamPages(app: FastifyInstance) {
     // A reporter can never reach this page (pages resolve only sessions), but the presenter decides, not the route.
     if (view.audience !== 'team') throw new ForbiddenError();
     const members = await services.cases.assignableMembers(request.actor, ref);
+    const advisories = await services.advisories.ofCase(request.actor, view.id);
     return sendPage(
       reply,
       <CasePage
         ctx={pageContext(request, reply)}
         view={view as TeamCaseView}
         members={members}
+        advisories={advisories}
         error={error}
         values={values}
       />,

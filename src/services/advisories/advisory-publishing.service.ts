@@ -1,0 +1,324 @@
+// Publishing advisories: now, or scheduled for a moment in a time zone (the embargo), which the
+// publish job honours after restarts too; unscheduling, and withdrawing a published advisory. Every
+// step is one transaction: the public id, the public revision, the linked cases' move to
+// `disclosed`, their timeline events and the notices to team and reporters commit together or not
+// at all.
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { ConflictError, ValidationError } from '../../domain/errors.ts';
+import { OPEN_STATES, type CaseState } from '../../domain/case-state.ts';
+import { formatAdvisoryId } from '../../domain/advisory/advisory-ids.ts';
+import { publishProblems } from '../../domain/advisory/advisory-validate.ts';
+import type { AdvisoryRow, Database, ProjectRow } from '../../storage/schema.ts';
+import * as advisories from '../../storage/repositories/advisory.repository.ts';
+import * as cases from '../../storage/repositories/case.repository.ts';
+import * as projects from '../../storage/repositories/project.repository.ts';
+import * as outbox from '../../storage/repositories/outbox.repository.ts';
+import { advisorySettings, iso, type ServiceDeps } from '../deps.ts';
+import type { Actor } from '../actor.ts';
+import type { NotificationService } from '../notification.service.ts';
+import type { TeamAdvisoryView } from '../presenters/advisory.presenter.ts';
+import { parseContent } from '../presenters/advisory.presenter.ts';
+import { loadTeamAdvisory, requirePublisher } from './advisory-access.ts';
+import { buildExportSource } from './advisory-public.service.ts';
+import { publisherSettings } from './publisher-settings.ts';
+import { toOsv } from '../../integrations/osv/osv-export.ts';
+import { validateOsv } from '../../integrations/osv/osv-validate.ts';
+import type { AdvisoryService } from './advisory.service.ts';
+
+const MAX_EMBARGO_YEARS = 2;
+
+export class AdvisoryPublishingService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly advisories: AdvisoryService,
+    private readonly notifications: NotificationService,
+  ) {}
+
+  async publish(actor: Actor, ref: string): Promise<TeamAdvisoryView> {
+    const access = await loadTeamAdvisory(this.deps.db, actor, ref);
+    requirePublisher(access);
+    await this.publishRow(access.row, access.project, access.user.id);
+    return this.advisories.get(actor, access.row.uid);
+  }
+
+  /**
+   * Sets the embargo: the advisory goes public at `at` (a local date-time such as 2026-12-01T09:00,
+   * or one with an offset) in the IANA zone `zone`.
+   */
+  async schedule(
+    actor: Actor,
+    ref: string,
+    input: { at: unknown; zone: unknown },
+  ): Promise<TeamAdvisoryView> {
+    const access = await loadTeamAdvisory(this.deps.db, actor, ref);
+    requirePublisher(access);
+    const { row } = access;
+    if (row.state !== 'draft' && row.state !== 'scheduled') {
+      throw new ConflictError(`A ${row.state} advisory cannot be scheduled.`, 'invalid-advisory-state');
+    }
+    const zone = typeof input.zone === 'string' && input.zone ? input.zone : 'UTC';
+    if (!DateTime.now().setZone(zone).isValid) {
+      throw new ValidationError([
+        { field: 'zone', message: `"${zone}" is not a time zone (use e.g. Europe/Berlin).` },
+      ]);
+    }
+    const when =
+      typeof input.at === 'string' ? DateTime.fromISO(input.at, { zone }) : DateTime.invalid('missing');
+    if (!when.isValid) {
+      throw new ValidationError([{ field: 'at', message: 'Give a date and time such as 2026-12-01T09:00.' }]);
+    }
+    const now = DateTime.fromJSDate(this.deps.clock.now());
+    if (when <= now)
+      throw new ValidationError([{ field: 'at', message: 'The embargo must end in the future.' }]);
+    if (when > now.plus({ years: MAX_EMBARGO_YEARS })) {
+      throw new ValidationError([
+        { field: 'at', message: `An embargo can last at most ${MAX_EMBARGO_YEARS} years.` },
+      ]);
+    }
+    this.assertPublishable(row, access.project);
+    const moved = await advisories.updateAdvisoryIf(
+      this.deps.db,
+      row.uid,
+      { revision: row.revision, states: ['draft', 'scheduled'] },
+      {
+        state: 'scheduled',
+        scheduled_for: when.toUTC().toISO()!,
+        scheduled_zone: zone,
+        scheduled_by: access.user.id,
+        updated_at: iso(now.toJSDate()),
+      },
+    );
+    if (!moved) throw new ConflictError('The advisory changed meanwhile; reload it and try again.');
+    return this.advisories.get(actor, row.uid);
+  }
+
+  /** Lifts a schedule: the advisory goes back to being a draft. */
+  async unschedule(actor: Actor, ref: string): Promise<TeamAdvisoryView> {
+    const access = await loadTeamAdvisory(this.deps.db, actor, ref);
+    requirePublisher(access);
+    const moved = await advisories.updateAdvisoryIf(
+      this.deps.db,
+      access.row.uid,
+      { states: ['scheduled'] },
+      {
+        state: 'draft',
+        scheduled_for: null,
+        scheduled_zone: null,
+        scheduled_by: null,
+        updated_at: iso(this.deps.clock.now()),
+      },
+    );
+    if (!moved) throw new ConflictError('The advisory is not scheduled.', 'invalid-advisory-state');
+    return this.advisories.get(actor, access.row.uid);
+  }
+
+  /** Withdraws a published advisory: it stays public, marked withdrawn with the reason. */
+  async withdraw(actor: Actor, ref: string, input: { reason: unknown }): Promise<TeamAdvisoryView> {
+    const access = await loadTeamAdvisory(this.deps.db, actor, ref);
+    requirePublisher(access);
+    const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
+    if (!reason || reason.length > 2000) {
+      throw new ValidationError([
+        { field: 'reason', message: 'Say why it is withdrawn (up to 2,000 characters).' },
+      ]);
+    }
+    const { row } = access;
+    const now = iso(this.deps.clock.now());
+    await this.deps.db.transaction().execute(async (trx) => {
+      const next = row.revision + 1;
+      const moved = await advisories.updateAdvisoryIf(
+        trx,
+        row.uid,
+        { revision: row.revision, states: ['published'] },
+        {
+          state: 'withdrawn',
+          withdrawn_at: now,
+          withdrawn_reason: reason,
+          modified_at: now,
+          updated_at: now,
+          revision: next,
+        },
+      );
+      if (!moved)
+        throw new ConflictError('Only a published advisory can be withdrawn.', 'invalid-advisory-state');
+      // The withdrawal is a revision of its own, so the public history (CSAF tracking) records it.
+      await advisories.insertRevision(trx, {
+        advisory_uid: row.uid,
+        revision: next,
+        content: row.content,
+        note: `Withdrawn: ${reason}`,
+        created_at: now,
+        created_by: access.user.id,
+        public_number: (await advisories.maxPublicNumber(trx, row.uid)) + 1,
+        public_at: now,
+      });
+    });
+    return this.advisories.get(actor, row.uid);
+  }
+
+  /** Publishes every scheduled advisory whose embargo has ended (the publish job). */
+  async publishDue(): Promise<string[]> {
+    const now = iso(this.deps.clock.now());
+    const published: string[] = [];
+    for (const uid of await advisories.dueScheduled(this.deps.db, now)) {
+      const row = await advisories.findAdvisoryByUid(this.deps.db, uid);
+      const project = row ? await projects.findProjectById(this.deps.db, row.project_id) : undefined;
+      if (!row || !project || row.state !== 'scheduled') continue;
+      published.push(await this.publishRow(row, project, row.scheduled_by));
+    }
+    return published;
+  }
+
+  /** Makes the advisory public and returns its public id. */
+  private async publishRow(row: AdvisoryRow, project: ProjectRow, by: string | null): Promise<string> {
+    if (row.state !== 'draft' && row.state !== 'scheduled') {
+      throw new ConflictError(`The advisory is already ${row.state}.`, 'invalid-advisory-state');
+    }
+    const content = this.assertPublishable(row, project);
+    const nowDate = this.deps.clock.now();
+    const now = iso(nowDate);
+    const settings = advisorySettings(this.deps);
+    return this.deps.db.transaction().execute(async (trx) => {
+      const id =
+        row.id ??
+        formatAdvisoryId(
+          settings.idPrefix,
+          nowDate.getUTCFullYear(),
+          await advisories.nextPublicNumber(trx, settings.idPrefix, nowDate.getUTCFullYear()),
+        );
+      const moved = await advisories.updateAdvisoryIf(
+        trx,
+        row.uid,
+        { revision: row.revision, states: ['draft', 'scheduled'] },
+        {
+          id,
+          state: 'published',
+          published_at: row.published_at ?? now,
+          modified_at: now,
+          updated_at: now,
+          scheduled_for: null,
+          scheduled_zone: null,
+          scheduled_by: null,
+        },
+      );
+      if (!moved) throw new ConflictError('The advisory changed meanwhile; reload it and try again.');
+      const n = (await advisories.maxPublicNumber(trx, row.uid)) + 1;
+      await advisories.markRevisionPublic(trx, row.uid, row.revision, n, now);
+      await this.discloseCases(trx, row.uid, id, content.title, by, now);
+      await this.notifyTeam(trx, project, id, content.title);
+      return id;
+    });
+  }
+
+  /**
+   * The content has what a public advisory needs, and its OSV record is valid against the OSV schema
+   * (checked with a stand-in id, since the real one is assigned at publication): what goes out must
+   * be readable by every scanner, not only by people.
+   */
+  private assertPublishable(row: AdvisoryRow, project: ProjectRow) {
+    const content = parseContent(row);
+    const problems = publishProblems(content);
+    if (problems.length) throw new ValidationError(problems, 'The advisory is not ready to be published.');
+    const now = this.deps.clock.now().toISOString();
+    const standIn = {
+      ...row,
+      id: row.id ?? formatAdvisoryId(advisorySettings(this.deps).idPrefix, 2000, 1),
+      published_at: row.published_at ?? now,
+      modified_at: now,
+    };
+    const osv = validateOsv(
+      toOsv(buildExportSource(this.deps, standIn, project, []), publisherSettings(this.deps)),
+    );
+    if (!osv.ok) {
+      throw new ValidationError(
+        osv.errors.slice(0, 20).map((message) => ({ field: 'affected', message: `OSV: ${message}` })),
+        'The advisory would not make a valid OSV record.',
+      );
+    }
+    return content;
+  }
+
+  /** Moves the linked cases to `disclosed`, records it on their timelines and tells their reporters. */
+  private async discloseCases(
+    trx: Kysely<Database>,
+    uid: string,
+    id: string,
+    title: string,
+    by: string | null,
+    now: string,
+  ) {
+    const url = new URL(`/advisories/${encodeURIComponent(id)}`, this.deps.publicUrl).toString();
+    for (const caseId of await advisories.caseIdsOf(trx, uid)) {
+      const c = await cases.findCaseById(trx, caseId);
+      if (!c) continue;
+      const actor = by
+        ? { actor_kind: 'user' as const, actor_user_id: by }
+        : { actor_kind: 'system' as const, actor_user_id: null };
+      // Open cases are disclosed by the publication itself; closed ones (duplicates and the like)
+      // keep their resolution and only get the event.
+      if ((OPEN_STATES as readonly string[]).includes(c.state)) {
+        await cases.updateCase(trx, c.id, {
+          state: 'disclosed' satisfies CaseState,
+          disclosed_at: now,
+          fixed_at: c.fixed_at ?? now,
+          needs_info: 0,
+          next_due_at: null,
+          updated_at: now,
+        });
+        await cases.insertEvent(trx, {
+          case_id: c.id,
+          at: now,
+          type: 'state.changed',
+          ...actor,
+          visibility: 'reporter',
+          message_id: null,
+          data: JSON.stringify({ from: c.state, to: 'disclosed', advisory: id }),
+        });
+      }
+      await cases.insertEvent(trx, {
+        case_id: c.id,
+        at: now,
+        type: 'advisory.published',
+        ...actor,
+        visibility: 'reporter',
+        message_id: null,
+        data: JSON.stringify({ id, title, url }),
+      });
+      if (c.reporter_email) {
+        await outbox.insertOutbox(trx, {
+          id: this.deps.random.uuid(),
+          channel: 'email',
+          recipient_user_id: c.reporter_user_id,
+          recipient_address: c.reporter_email,
+          case_id: c.id,
+          kind: 'advisory.published',
+          subject: `[${c.key}] Advisory ${id} published`,
+          body: `The advisory for the vulnerability you reported is now public:\n\n${title}\n${url}\n\nThank you for reporting it.\n`,
+          payload: JSON.stringify({ advisory: id, url }),
+          dedupe_key: `email:reporter:${c.id}:advisory.published:${id}`,
+          status: 'pending',
+          attempts: 0,
+          next_attempt_at: now,
+          sent_at: null,
+          last_error: null,
+          created_at: now,
+        });
+      }
+    }
+  }
+
+  private async notifyTeam(trx: Kysely<Database>, project: ProjectRow, id: string, title: string) {
+    for (const m of await projects.listMembers(trx, project.id)) {
+      if (m.disabled_at) continue;
+      await this.notifications.notify(trx, {
+        userId: m.id,
+        kind: 'advisory.published',
+        title: `${id} published: ${title}`.slice(0, 200),
+        body: `The advisory ${id} of ${project.name} is now public.`,
+        link: `/advisories/${encodeURIComponent(id)}`,
+        dedupeKey: `advisory.published:${id}`,
+      });
+    }
+  }
+}
