@@ -368,13 +368,15 @@ for (const dialect of dialects()) {
         { handle: w.ts.tdb.handle, services: w.s, close: async () => {} },
         silentLogger,
       );
-      // The latest ticks at or before now: sla.reminders at 21:00 (every 5 min), digest.daily at 07:00.
+      // The latest ticks at or before now: sla.reminders at 21:00 (every 5 min), digest.daily at 07:00,
+      // and the advisory publisher's (every minute) at 21:02.
       const summary = await runner.runDueOnce();
-      assert.deepEqual(summary, { ran: 2, done: 2, retried: 0, dead: 0 });
+      assert.deepEqual(summary, { ran: 3, done: 3, retried: 0, dead: 0 });
       const jobs = await w.db.selectFrom('jobs').selectAll().orderBy('kind').execute();
       assert.deepEqual(
         jobs.map((j) => [j.kind, j.status, j.unique_key]),
         [
+          ['advisories.publish-due', 'done', 'advisories.publish-due@2026-03-03T21:02:00.000Z'],
           ['digest.daily', 'done', 'digest.daily@2026-03-03T07:00:00.000Z'],
           ['sla.reminders', 'done', 'sla.reminders@2026-03-03T21:00:00.000Z'],
         ],
@@ -390,10 +392,10 @@ for (const dialect of dialects()) {
         assert.equal(digests[0]!.dedupe_key, 'digest:2026-03-03');
       }
 
-      // Nothing new is due until the next five-minute tick.
+      // Nothing new is due until the next tick: at 21:05 the reminder scan and the advisory publisher.
       assert.equal((await runner.runDueOnce()).ran, 0);
       w.clock.advance(3 * MIN); // 21:05
-      assert.deepEqual(await runner.runDueOnce(), { ran: 1, done: 1, retried: 0, dead: 0 });
+      assert.deepEqual(await runner.runDueOnce(), { ran: 2, done: 2, retried: 0, dead: 0 });
       assert.equal((await noticesOf(w, c.id)).length, 2, 'the repeated scan raised nothing new');
     });
   });

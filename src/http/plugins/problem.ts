@@ -2,7 +2,7 @@
 // `type` (urn:parley:problem:<code>); pages answer an HTML error page. 5xx details never leave
 // the server.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, ValidationError, type FieldError } from '../../domain/errors.ts';
+import { ConflictError, DomainError, ValidationError, type FieldError } from '../../domain/errors.ts';
 import { renderErrorPage } from '../pages/error.page.tsx';
 import { redactUrl } from './logging.ts';
 
@@ -74,7 +74,7 @@ export function isApiPath(url: string): boolean {
 /** Maps anything thrown to a code and HTTP status, keeping only what is safe to tell a client. */
 export function toProblem(err: unknown): Problem {
   if (err instanceof DomainError) {
-    const status = STATUS_BY_CODE[err.code] ?? (err.code.endsWith('conflict') ? 409 : 400);
+    const status = STATUS_BY_CODE[err.code] ?? (err instanceof ConflictError ? 409 : 400);
     const p: Problem = {
       type: problemType(err.code),
       title: TITLES[status] ?? 'Error',
