@@ -18,12 +18,21 @@ test('import osv: progress-free output off a TTY, idempotent, invalid files list
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(files, { recursive: true, force: true });
   });
-  const env = { ...process.env, DATABASE_URL: '', PORT: undefined, PARLEY_DATA_DIR: dataDir, PARLEY_PUBLIC_URL: 'https://parley.example' } as NodeJS.ProcessEnv;
+  const env = {
+    ...process.env,
+    DATABASE_URL: '',
+    PORT: undefined,
+    PARLEY_DATA_DIR: dataDir,
+    PARLEY_PUBLIC_URL: 'https://parley.example',
+  } as NodeJS.ProcessEnv;
   const parley = (...args: string[]) => {
     const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 120_000 });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
-  const picked = fs.readdirSync(RUSTSEC).filter((f) => f.endsWith('.json')).slice(0, 3);
+  const picked = fs
+    .readdirSync(RUSTSEC)
+    .filter((f) => f.endsWith('.json'))
+    .slice(0, 3);
   fs.mkdirSync(path.join(files, 'nested'));
   for (const f of picked) fs.copyFileSync(path.join(RUSTSEC, f), path.join(files, 'nested', f));
   fs.writeFileSync(path.join(files, 'broken.json'), '{"id": ');
