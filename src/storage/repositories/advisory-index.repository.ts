@@ -97,16 +97,16 @@ function toHit(r: {
   };
 }
 
-/** Affected-package rows of published advisories for any of `names` (ecosystems are checked by the caller). */
-export async function packagesByName(db: Db, names: string[]): Promise<PackageHit[]> {
+/** Affected-package rows of published advisories whose `column` is any of `values`, in chunks. */
+async function packagesBy(db: Db, column: 'name' | 'purl', values: string[]): Promise<PackageHit[]> {
   const out: PackageHit[] = [];
-  const unique = [...new Set(names)];
+  const unique = [...new Set(values)];
   for (let i = 0; i < unique.length; i += 500) {
     const rows = await db
       .selectFrom('advisory_packages')
       .innerJoin('advisories', 'advisories.uid', 'advisory_packages.advisory_uid')
       .select(hitColumns)
-      .where('advisory_packages.name', 'in', unique.slice(i, i + 500))
+      .where(`advisory_packages.${column}`, 'in', unique.slice(i, i + 500))
       .where('advisories.state', '=', 'published')
       .execute();
     for (const r of rows) out.push(toHit(r));
@@ -114,21 +114,11 @@ export async function packagesByName(db: Db, names: string[]): Promise<PackageHi
   return out;
 }
 
-export async function packagesByPurl(db: Db, purls: string[]): Promise<PackageHit[]> {
-  const out: PackageHit[] = [];
-  const unique = [...new Set(purls)];
-  for (let i = 0; i < unique.length; i += 500) {
-    const rows = await db
-      .selectFrom('advisory_packages')
-      .innerJoin('advisories', 'advisories.uid', 'advisory_packages.advisory_uid')
-      .select(hitColumns)
-      .where('advisory_packages.purl', 'in', unique.slice(i, i + 500))
-      .where('advisories.state', '=', 'published')
-      .execute();
-    for (const r of rows) out.push(toHit(r));
-  }
-  return out;
-}
+/** By lookup name (ecosystems are checked by the caller). */
+export const packagesByName = (db: Db, names: string[]) => packagesBy(db, 'name', names);
+
+/** By purl without version. */
+export const packagesByPurl = (db: Db, purls: string[]) => packagesBy(db, 'purl', purls);
 
 /** Published advisories naming any of `commits` (lower-case hex) in a GIT range. */
 export async function advisoriesByCommit(db: Db, commits: string[]) {
