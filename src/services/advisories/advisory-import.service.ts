@@ -12,7 +12,7 @@ import * as projects from '../../storage/repositories/project.repository.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { Actor } from '../actor.ts';
 import { requireMaintainer } from '../access.ts';
-import { storeContent } from './advisory.service.ts';
+import { storeContent } from './advisory-content.ts';
 
 export interface ImportItem {
   path: string;

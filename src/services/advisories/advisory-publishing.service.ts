@@ -3,23 +3,20 @@
 // step is one transaction: the public id, the public revision, the linked cases' move to
 // `disclosed`, their timeline events and the notices to team and reporters commit together or not
 // at all.
-import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
-import { OPEN_STATES, type CaseState } from '../../domain/case-state.ts';
 import { formatAdvisoryId } from '../../domain/advisory/advisory-ids.ts';
 import { publishProblems } from '../../domain/advisory/advisory-validate.ts';
-import type { AdvisoryRow, Database, ProjectRow } from '../../storage/schema.ts';
+import type { AdvisoryRow, ProjectRow } from '../../storage/schema.ts';
 import * as advisories from '../../storage/repositories/advisory.repository.ts';
-import * as cases from '../../storage/repositories/case.repository.ts';
 import * as projects from '../../storage/repositories/project.repository.ts';
-import * as outbox from '../../storage/repositories/outbox.repository.ts';
 import { advisorySettings, iso, type ServiceDeps } from '../deps.ts';
 import type { Actor } from '../actor.ts';
 import type { NotificationService } from '../notification.service.ts';
 import type { TeamAdvisoryView } from '../presenters/advisory.presenter.ts';
 import { parseContent } from '../presenters/advisory.presenter.ts';
 import { loadTeamAdvisory, requirePublisher } from './advisory-access.ts';
+import { discloseCases, notifyTeam } from './advisory-disclosure.ts';
 import { buildExportSource } from './advisory-public.service.ts';
 import { publisherSettings } from './publisher-settings.ts';
 import { toOsv } from '../../integrations/osv/osv-export.ts';
@@ -205,8 +202,8 @@ export class AdvisoryPublishingService {
       if (!moved) throw new ConflictError('The advisory changed meanwhile; reload it and try again.');
       const n = (await advisories.maxPublicNumber(trx, row.uid)) + 1;
       await advisories.markRevisionPublic(trx, row.uid, row.revision, n, now);
-      await this.discloseCases(trx, row.uid, id, content.title, by, now);
-      await this.notifyTeam(trx, project, id, content.title);
+      await discloseCases(this.deps, trx, row.uid, id, content.title, by, now);
+      await notifyTeam(this.notifications, trx, project, id, content.title);
       return id;
     });
   }
@@ -237,88 +234,5 @@ export class AdvisoryPublishingService {
       );
     }
     return content;
-  }
-
-  /** Moves the linked cases to `disclosed`, records it on their timelines and tells their reporters. */
-  private async discloseCases(
-    trx: Kysely<Database>,
-    uid: string,
-    id: string,
-    title: string,
-    by: string | null,
-    now: string,
-  ) {
-    const url = new URL(`/advisories/${encodeURIComponent(id)}`, this.deps.publicUrl).toString();
-    for (const caseId of await advisories.caseIdsOf(trx, uid)) {
-      const c = await cases.findCaseById(trx, caseId);
-      if (!c) continue;
-      const actor = by
-        ? { actor_kind: 'user' as const, actor_user_id: by }
-        : { actor_kind: 'system' as const, actor_user_id: null };
-      // Open cases are disclosed by the publication itself; closed ones (duplicates and the like)
-      // keep their resolution and only get the event.
-      if ((OPEN_STATES as readonly string[]).includes(c.state)) {
-        await cases.updateCase(trx, c.id, {
-          state: 'disclosed' satisfies CaseState,
-          disclosed_at: now,
-          fixed_at: c.fixed_at ?? now,
-          needs_info: 0,
-          next_due_at: null,
-          updated_at: now,
-        });
-        await cases.insertEvent(trx, {
-          case_id: c.id,
-          at: now,
-          type: 'state.changed',
-          ...actor,
-          visibility: 'reporter',
-          message_id: null,
-          data: JSON.stringify({ from: c.state, to: 'disclosed', advisory: id }),
-        });
-      }
-      await cases.insertEvent(trx, {
-        case_id: c.id,
-        at: now,
-        type: 'advisory.published',
-        ...actor,
-        visibility: 'reporter',
-        message_id: null,
-        data: JSON.stringify({ id, title, url }),
-      });
-      if (c.reporter_email) {
-        await outbox.insertOutbox(trx, {
-          id: this.deps.random.uuid(),
-          channel: 'email',
-          recipient_user_id: c.reporter_user_id,
-          recipient_address: c.reporter_email,
-          case_id: c.id,
-          kind: 'advisory.published',
-          subject: `[${c.key}] Advisory ${id} published`,
-          body: `The advisory for the vulnerability you reported is now public:\n\n${title}\n${url}\n\nThank you for reporting it.\n`,
-          payload: JSON.stringify({ advisory: id, url }),
-          dedupe_key: `email:reporter:${c.id}:advisory.published:${id}`,
-          status: 'pending',
-          attempts: 0,
-          next_attempt_at: now,
-          sent_at: null,
-          last_error: null,
-          created_at: now,
-        });
-      }
-    }
-  }
-
-  private async notifyTeam(trx: Kysely<Database>, project: ProjectRow, id: string, title: string) {
-    for (const m of await projects.listMembers(trx, project.id)) {
-      if (m.disabled_at) continue;
-      await this.notifications.notify(trx, {
-        userId: m.id,
-        kind: 'advisory.published',
-        title: `${id} published: ${title}`.slice(0, 200),
-        body: `The advisory ${id} of ${project.name} is now public.`,
-        link: `/advisories/${encodeURIComponent(id)}`,
-        dedupeKey: `advisory.published:${id}`,
-      });
-    }
   }
 }

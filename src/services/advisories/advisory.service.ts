@@ -1,16 +1,13 @@
 // Drafting and editing advisories: create one (from cases, prefilled, or from given content), save
 // changes as new revisions, and read them back for the team. Publishing, scheduling and withdrawing
 // are in advisory-publishing.service.ts; public reads in advisory-public.service.ts.
-import type { Kysely } from 'kysely';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { AdvisoryContent, AdvisoryState } from '../../domain/advisory/advisory.types.ts';
 import { parseAdvisoryContent, publishProblems } from '../../domain/advisory/advisory-validate.ts';
-import { contentFromCases, type CaseForAdvisory } from '../../domain/advisory/advisory-prefill.ts';
-import { packageIndex } from '../../domain/advisory/advisory-index.ts';
+import { contentFromCases } from '../../domain/advisory/advisory-prefill.ts';
 import { isProjectRole } from '../../domain/roles.ts';
-import type { AdvisoryRow, CaseRow, Database, ProjectRow } from '../../storage/schema.ts';
+import type { AdvisoryRow, CaseRow, ProjectRow } from '../../storage/schema.ts';
 import * as advisories from '../../storage/repositories/advisory.repository.ts';
-import * as index from '../../storage/repositories/advisory-index.repository.ts';
 import * as lists from '../../storage/repositories/advisory-list.repository.ts';
 import * as cases from '../../storage/repositories/case.repository.ts';
 import * as projects from '../../storage/repositories/project.repository.ts';
@@ -24,49 +21,13 @@ import {
   type TeamAdvisoryView,
 } from '../presenters/advisory.presenter.ts';
 import { canPublish, loadTeamAdvisory, loadTeamProject } from './advisory-access.ts';
+import { caseForAdvisory, storeContent } from './advisory-content.ts';
 
 export interface TeamAdvisoryFilter {
   project?: string;
   state?: AdvisoryState;
   limit?: number;
   offset?: number;
-}
-
-/** Writes content into the row, a revision and the query index, in the caller's transaction. */
-export async function storeContent(
-  db: Kysely<Database>,
-  uid: string,
-  revision: number,
-  content: AdvisoryContent,
-  meta: { at: string; by: string | null; note: string },
-): Promise<void> {
-  await advisories.insertRevision(db, {
-    advisory_uid: uid,
-    revision,
-    content: JSON.stringify(content),
-    note: meta.note,
-    created_at: meta.at,
-    created_by: meta.by,
-    public_number: null,
-    public_at: null,
-  });
-  const { packages, commits } = packageIndex(content);
-  await index.replaceIndex(db, uid, packages, commits);
-}
-
-function caseForAdvisory(c: CaseRow): CaseForAdvisory {
-  return {
-    key: c.key,
-    title: c.title,
-    description: c.description,
-    impact: c.impact,
-    suggestedFix: c.suggested_fix,
-    severity: c.severity as CaseForAdvisory['severity'],
-    cvss3Vector: c.cvss3_vector,
-    cvss4Vector: c.cvss4_vector,
-    creditPreference: c.credit_preference as CaseForAdvisory['creditPreference'],
-    creditName: c.credit_name,
-  };
 }
 
 export class AdvisoryService {

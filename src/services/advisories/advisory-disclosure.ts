@@ -1,0 +1,102 @@
+// What publishing an advisory does to the world around it, inside the publishing transaction: the
+// linked cases move to `disclosed` with timeline events their reporters see, reporters who left an
+// address get an e-mail in the outbox, and the project team is notified.
+import type { Kysely } from 'kysely';
+import { OPEN_STATES, type CaseState } from '../../domain/case-state.ts';
+import type { Database, ProjectRow } from '../../storage/schema.ts';
+import * as advisories from '../../storage/repositories/advisory.repository.ts';
+import * as cases from '../../storage/repositories/case.repository.ts';
+import * as projects from '../../storage/repositories/project.repository.ts';
+import * as outbox from '../../storage/repositories/outbox.repository.ts';
+import type { ServiceDeps } from '../deps.ts';
+import type { NotificationService } from '../notification.service.ts';
+
+/** Moves the linked cases to `disclosed`, records it on their timelines and tells their reporters. */
+export async function discloseCases(
+  deps: ServiceDeps,
+  trx: Kysely<Database>,
+  uid: string,
+  id: string,
+  title: string,
+  by: string | null,
+  now: string,
+) {
+  const url = new URL(`/advisories/${encodeURIComponent(id)}`, deps.publicUrl).toString();
+  for (const caseId of await advisories.caseIdsOf(trx, uid)) {
+    const c = await cases.findCaseById(trx, caseId);
+    if (!c) continue;
+    const actor = by
+      ? { actor_kind: 'user' as const, actor_user_id: by }
+      : { actor_kind: 'system' as const, actor_user_id: null };
+    // Open cases are disclosed by the publication itself; closed ones (duplicates and the like)
+    // keep their resolution and only get the event.
+    if ((OPEN_STATES as readonly string[]).includes(c.state)) {
+      await cases.updateCase(trx, c.id, {
+        state: 'disclosed' satisfies CaseState,
+        disclosed_at: now,
+        fixed_at: c.fixed_at ?? now,
+        needs_info: 0,
+        next_due_at: null,
+        updated_at: now,
+      });
+      await cases.insertEvent(trx, {
+        case_id: c.id,
+        at: now,
+        type: 'state.changed',
+        ...actor,
+        visibility: 'reporter',
+        message_id: null,
+        data: JSON.stringify({ from: c.state, to: 'disclosed', advisory: id }),
+      });
+    }
+    await cases.insertEvent(trx, {
+      case_id: c.id,
+      at: now,
+      type: 'advisory.published',
+      ...actor,
+      visibility: 'reporter',
+      message_id: null,
+      data: JSON.stringify({ id, title, url }),
+    });
+    if (c.reporter_email) {
+      await outbox.insertOutbox(trx, {
+        id: deps.random.uuid(),
+        channel: 'email',
+        recipient_user_id: c.reporter_user_id,
+        recipient_address: c.reporter_email,
+        case_id: c.id,
+        kind: 'advisory.published',
+        subject: `[${c.key}] Advisory ${id} published`,
+        body: `The advisory for the vulnerability you reported is now public:\n\n${title}\n${url}\n\nThank you for reporting it.\n`,
+        payload: JSON.stringify({ advisory: id, url }),
+        dedupe_key: `email:reporter:${c.id}:advisory.published:${id}`,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: now,
+        sent_at: null,
+        last_error: null,
+        created_at: now,
+      });
+    }
+  }
+}
+
+export async function notifyTeam(
+  notifications: NotificationService,
+  trx: Kysely<Database>,
+  project: ProjectRow,
+  id: string,
+  title: string,
+) {
+  for (const m of await projects.listMembers(trx, project.id)) {
+    if (m.disabled_at) continue;
+    await notifications.notify(trx, {
+      userId: m.id,
+      kind: 'advisory.published',
+      title: `${id} published: ${title}`.slice(0, 200),
+      body: `The advisory ${id} of ${project.name} is now public.`,
+      link: `/advisories/${encodeURIComponent(id)}`,
+      dedupeKey: `advisory.published:${id}`,
+    });
+  }
+}
