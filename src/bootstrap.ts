@@ -8,15 +8,19 @@ import {
   cryptoRandom,
   systemClock,
   type AdvisorySettings,
+  type MailSettings,
   type Clock,
   type PasswordHasher,
   type Random,
 } from './services/deps.ts';
 import { argon2idHasher } from './services/passwords.ts';
+import { loadOrCreateSecretKey } from './secret-key.ts';
 
 export interface Core {
   handle: DatabaseHandle;
   services: Services;
+  /** The instance secret (cookie signing, derived keys). */
+  secret: Buffer;
   close(): Promise<void>;
 }
 
@@ -26,6 +30,8 @@ export interface CoreOptions {
   random?: Random;
   passwords?: PasswordHasher;
   poolSize?: number;
+  /** The instance secret; read (or created) from PARLEY_SECRET_KEY_FILE when absent. */
+  secret?: Buffer;
 }
 
 export async function openCore(config: Config, opts: CoreOptions): Promise<Core> {
@@ -40,6 +46,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     await handle.close();
     throw e;
   }
+  const secret = opts.secret ?? loadOrCreateSecretKey(config.secretKeyFile);
   const services = createServices({
     db: handle.db,
     dialect: handle.dialect,
@@ -49,8 +56,10 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     publicUrl: config.publicUrl,
     writeReportBatch: handle.writeReportBatch,
     advisories: advisorySettingsOf(config),
+    secret,
+    mail: mailSettingsOf(config),
   });
-  return { handle, services, close: () => handle.close() };
+  return { handle, services, secret, close: () => handle.close() };
 }
 
 /** The advisory settings of ServiceDeps, from the configuration. */
@@ -61,5 +70,15 @@ export function advisorySettingsOf(config: Config): Partial<AdvisorySettings> {
     publisherName: config.publisherName,
     ...(config.cveOrgId ? { cveOrgId: config.cveOrgId } : {}),
     ...(config.cveShortName ? { cveShortName: config.cveShortName } : {}),
+  };
+}
+
+/** The mail settings of ServiceDeps, from the configuration. */
+export function mailSettingsOf(config: Config): Partial<MailSettings> {
+  return {
+    ...(config.mailFrom ? { from: config.mailFrom } : {}),
+    inboundDomain: config.inboundDomain,
+    transportConfigured: !!config.smtpUrl,
+    inboundEnabled: config.inboundSmtpPort !== undefined,
   };
 }

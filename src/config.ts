@@ -13,6 +13,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
   inboundSmtpPort: number | undefined;
+  /** Domain of project and reply addresses for inbound mail; the public URL's host by default. */
+  inboundDomain: string;
   /** Report submissions allowed per client IP per minute (form and API together). */
   intakeRateLimit: number;
   /** Login attempts allowed per client IP per 15 minutes. */
@@ -84,6 +86,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom: env.PARLEY_MAIL_FROM || undefined,
     inboundSmtpPort: intVar(env, 'PARLEY_INBOUND_SMTP_PORT', undefined, problems),
+    inboundDomain: (env.PARLEY_INBOUND_DOMAIN || publicUrl.hostname).toLowerCase(),
     intakeRateLimit: intVar(env, 'PARLEY_INTAKE_RATE_LIMIT', 20, problems, 1, 10_000_000) ?? 20,
     loginRateLimit: intVar(env, 'PARLEY_LOGIN_RATE_LIMIT', 10, problems, 1, 10_000_000) ?? 10,
     queryRateLimit: intVar(env, 'PARLEY_QUERY_RATE_LIMIT', 600, problems, 1, 10_000_000) ?? 600,
@@ -105,6 +108,10 @@ export function loadConfig(env: Env = process.env): Config {
   ) {
     problems.push('PARLEY_CVE_ORG_ID must be your CNA organisation UUID');
   }
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(config.inboundDomain))
+    problems.push('PARLEY_INBOUND_DOMAIN must be a domain name such as example.org');
+  if (config.mailFrom && !/@[^\s@>]+\.[^\s@>]+>?$/.test(config.mailFrom))
+    problems.push('PARLEY_MAIL_FROM must be an address, e.g. "Parley <security@example.org>"');
   if (config.publisherName.length > 200)
     problems.push('PARLEY_PUBLISHER_NAME must be at most 200 characters');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

@@ -9,7 +9,7 @@ import { createJobRunner } from '../jobs/index.ts';
 
 export async function serve(config: Config): Promise<void> {
   const secret = loadOrCreateSecretKey(config.secretKeyFile);
-  const core = await openCore(config, { migrate: true });
+  const core = await openCore(config, { migrate: true, secret });
   const app = await buildApp({ config, services: core.services, secret });
   await app.listen({ host: config.host, port: config.port });
   app.log.info(

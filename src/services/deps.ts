@@ -33,6 +33,40 @@ export interface ServiceDeps {
   writeReportBatch?: ReportBatchWriter;
   /** How advisories are numbered and who publishes them; defaults from the public URL. */
   advisories?: Partial<AdvisorySettings>;
+  /** The instance secret (PARLEY_SECRET_KEY_FILE): keys for reply tokens, private-key passphrases. */
+  secret: Buffer;
+  /** Mail addresses and whether mail can go out; defaults from the public URL. */
+  mail?: Partial<MailSettings>;
+}
+
+export interface MailSettings {
+  /** From address of every mail Parley sends (PARLEY_MAIL_FROM). */
+  from: string;
+  /** Domain of the addresses Parley receives at: `<slug>@domain`, `reply+<token>@domain`. */
+  inboundDomain: string;
+  /** PARLEY_SMTP_URL is set; without it mail waits in the outbox and the admin pages say so. */
+  transportConfigured: boolean;
+  /** PARLEY_INBOUND_SMTP_PORT is set: the SMTP listener takes mail for the addresses above. */
+  inboundEnabled: boolean;
+}
+
+/** The mail settings with every default filled in. */
+export function mailSettings(deps: Pick<ServiceDeps, 'mail' | 'publicUrl'>): MailSettings {
+  const domain = deps.mail?.inboundDomain ?? deps.publicUrl.hostname;
+  return {
+    from: deps.mail?.from ?? `Parley <parley@${domain}>`,
+    inboundDomain: domain,
+    transportConfigured: deps.mail?.transportConfigured ?? false,
+    inboundEnabled: deps.mail?.inboundEnabled ?? false,
+  };
+}
+
+/**
+ * A key for one purpose derived from the instance secret (HMAC-SHA256 of the purpose), so a key
+ * leaked from one use (say a webhook test) says nothing about the others or the secret itself.
+ */
+export function derivedKey(secret: Buffer, purpose: string): Buffer {
+  return crypto.createHmac('sha256', secret).update(purpose, 'utf8').digest();
 }
 
 export interface AdvisorySettings {

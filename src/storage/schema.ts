@@ -9,8 +9,16 @@ import type {
   AdvisoryPackagesTable,
   AdvisoryRevisionsTable,
 } from './schema-advisories.ts';
+import type {
+  AttachmentsTable,
+  InboundMailTable,
+  ProjectKeysTable,
+  SubscribersTable,
+  WebhooksTable,
+} from './schema-channels.ts';
 
 export type * from './schema-advisories.ts';
+export type * from './schema-channels.ts';
 
 export interface UsersTable {
   id: string;
@@ -20,6 +28,8 @@ export interface UsersTable {
   is_admin: number;
   created_at: string;
   disabled_at: string | null;
+  /** JSON of the user's mail preferences; absent keys take the defaults (see mail-prefs.ts). */
+  mail_prefs: Generated<string>;
 }
 
 export interface SessionsTable {
@@ -129,6 +139,8 @@ export interface CasesTable {
   next_due_at: string | null;
   /** JSON list of needs-info intervals `{from, to}` (to null while waiting); clocks pause over them. */
   needs_info_log: Generated<string>;
+  /** The reporter's armored OpenPGP public key; mail to the reporter is encrypted when set. */
+  reporter_pgp_key: Generated<string | null>;
 }
 
 export interface CaseEventsTable {
@@ -205,6 +217,16 @@ export interface OutboxTable {
   sent_at: string | null;
   last_error: string | null;
   created_at: string;
+  /** The project a row belongs to (webhook delivery logs, announcement counts). */
+  project_id: Generated<string | null>;
+  /** What the row was made for: a webhook id, a subscriber id. */
+  source_id: Generated<string | null>;
+  last_attempt_at: Generated<string | null>;
+  /** The last attempt's answer (SMTP response, HTTP status and body start), for the delivery log. */
+  last_response: Generated<string | null>;
+  /** The delivery worker holding the row, and until when (see jobs/outbox-worker.ts). */
+  locked_by: Generated<string | null>;
+  locked_until: Generated<string | null>;
 }
 
 /** A user's in-app notices (the bell). */
@@ -243,6 +265,11 @@ export interface Database {
   advisory_packages: AdvisoryPackagesTable;
   advisory_commits: AdvisoryCommitsTable;
   advisory_counters: AdvisoryCountersTable;
+  project_keys: ProjectKeysTable;
+  inbound_mail: InboundMailTable;
+  attachments: AttachmentsTable;
+  subscribers: SubscribersTable;
+  webhooks: WebhooksTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -6,7 +6,7 @@ import { createServices, type Services } from '../../src/services/index.ts';
 import { cryptoRandom, systemClock, type Clock } from '../../src/services/deps.ts';
 import { argon2idHasher } from '../../src/services/passwords.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { advisorySettingsOf } from '../../src/bootstrap.ts';
+import { advisorySettingsOf, mailSettingsOf } from '../../src/bootstrap.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import type { Dialect } from '../../src/storage/db.ts';
 
@@ -23,6 +23,7 @@ export async function createTestApp(
   opts: { env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestApp> {
   const tdb = await createTestDatabase(dialect);
+  const secret = crypto.randomBytes(32);
   const config = loadConfig({
     PARLEY_DATA_DIR: tdb.dataDir,
     PARLEY_PUBLIC_URL: 'http://localhost:8080',
@@ -42,8 +43,10 @@ export async function createTestApp(
     publicUrl: config.publicUrl,
     writeReportBatch: tdb.handle.writeReportBatch,
     advisories: advisorySettingsOf(config),
+    secret,
+    mail: mailSettingsOf(config),
   });
-  const app = await buildApp({ config, services, secret: crypto.randomBytes(32), logger: false });
+  const app = await buildApp({ config, services, secret, logger: false });
   await app.ready();
   return {
     app,

@@ -1,4 +1,5 @@
 // Real services over a fresh test database, without the HTTP layer: for service and storage tests.
+import crypto from 'node:crypto';
 import { createServices, type Services } from '../../src/services/index.ts';
 import { cryptoRandom, systemClock, type Clock } from '../../src/services/deps.ts';
 import { argon2idHasher } from '../../src/services/passwords.ts';
@@ -24,6 +25,7 @@ export async function createTestServices(
     passwords: argon2idHasher,
     publicUrl: new URL('http://localhost:8080'),
     writeReportBatch: tdb.handle.writeReportBatch,
+    secret: crypto.randomBytes(32),
   });
   return { services, tdb, close: () => tdb.drop() };
 }

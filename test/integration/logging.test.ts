@@ -31,11 +31,12 @@ test('no token, password, cookie or setup link reaches the log', async () => {
     random: cryptoRandom,
     passwords: argon2idHasher,
     publicUrl: config.publicUrl,
+    secret: crypto.randomBytes(32),
   });
   const app = await buildApp({
     config,
     services,
-    secret: crypto.randomBytes(32),
+    secret: services.deps.secret,
     logger: { ...(loggerOptions('trace') as object), stream },
   });
   try {

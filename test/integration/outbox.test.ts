@@ -28,6 +28,7 @@ for (const dialect of dialects()) {
         clock: { now: () => new Date((t += 1)) },
         random: cryptoRandom,
         passwords: argon2idHasher,
+        secret: Buffer.alloc(32, 7),
         publicUrl: new URL('https://parley.example.org/'),
       };
       svc = new NotificationService(deps);

@@ -365,7 +365,7 @@ for (const dialect of dialects()) {
       const c = await makeCase(w.s, w.p.slug);
       w.clock.advance(ACK_AT_RISK_AFTER + 2 * MIN); // Tue 3 Mar 21:02
       const runner = createJobRunner(
-        { handle: w.ts.tdb.handle, services: w.s, close: async () => {} },
+        { handle: w.ts.tdb.handle, services: w.s, secret: w.s.deps.secret, close: async () => {} },
         silentLogger,
       );
       // The latest ticks at or before now: sla.reminders at 21:00 (every 5 min), digest.daily at 07:00,

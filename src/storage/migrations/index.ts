@@ -5,12 +5,14 @@ import * as initial from './2026-11-23-initial.ts';
 import * as policy from './2026-11-23-policy.ts';
 import * as jobs from './2026-11-23-jobs.ts';
 import * as advisories from './2026-11-24-advisories.ts';
+import * as channels from './2026-11-25-channels.ts';
 
 const migrations: Record<string, Migration> = {
   '2026-11-23-initial': initial,
   '2026-11-23-policy': policy,
   '2026-11-23-jobs': jobs,
   '2026-11-24-advisories': advisories,
+  '2026-11-25-channels': channels,
 };
 
 export const migrationProvider: MigrationProvider = {
