@@ -14,6 +14,8 @@ import { AdvisoryPublicService } from './advisories/advisory-public.service.ts';
 import { AdvisoryImportService } from './advisories/advisory-import.service.ts';
 import { AdvisoryExportService } from './advisories/advisory-export.service.ts';
 import { OsvQueryService } from './advisories/osv-query.service.ts';
+import { ProjectKeyService } from './project-keys.service.ts';
+import { CaseNotifier } from './notify/case-notifier.ts';
 
 export interface Services {
   deps: ServiceDeps;
@@ -31,6 +33,8 @@ export interface Services {
   advisoryImport: AdvisoryImportService;
   advisoryExport: AdvisoryExportService;
   osv: OsvQueryService;
+  projectKeys: ProjectKeyService;
+  caseNotifier: CaseNotifier;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -57,5 +61,7 @@ export function createServices(deps: ServiceDeps): Services {
     advisoryImport: new AdvisoryImportService(deps),
     advisoryExport: new AdvisoryExportService(deps, publicAdvisories),
     osv: new OsvQueryService(deps, publicAdvisories),
+    projectKeys: new ProjectKeyService(deps),
+    caseNotifier: new CaseNotifier(deps),
   };
 }
