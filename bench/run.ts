@@ -203,3 +203,4 @@ console.log(`Wrote ${path.relative(process.cwd(), DOC)}.`);
 // Deadline arithmetic, measured in this process after the servers are gone (its own section).
 await import('./clocks.ts');
 await import('./osv.ts');
+await import('./mail.ts');

@@ -13,6 +13,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
   inboundSmtpPort: number | undefined;
+  /** Largest inbound mail taken by the SMTP listener, in bytes (PARLEY_INBOUND_MAX_BYTES). */
+  inboundMaxBytes: number;
   /** Domain of project and reply addresses for inbound mail; the public URL's host by default. */
   inboundDomain: string;
   /** Report submissions allowed per client IP per minute (form and API together). */
@@ -33,6 +35,8 @@ export interface Config {
   /** CVE Numbering Authority org UUID and short name for CVE JSON 5 exports. */
   cveOrgId: string | undefined;
   cveShortName: string | undefined;
+  /** Webhooks may call loopback and private addresses (PARLEY_WEBHOOK_ALLOW_PRIVATE; off: SSRF guard). */
+  webhookAllowPrivate: boolean;
 }
 
 export class ConfigError extends Error {
@@ -67,8 +71,9 @@ export function loadConfig(env: Env = process.env): Config {
   const rawUrl = env.PARLEY_PUBLIC_URL || (env.PORT ? `http://localhost:${port}` : undefined);
   if (rawUrl) {
     try {
-      publicUrl = new URL(rawUrl);
-      if (!['http:', 'https:'].includes(publicUrl.protocol)) throw new Error('scheme');
+      const url = new URL(rawUrl);
+      if (!['http:', 'https:'].includes(url.protocol)) throw new Error('scheme');
+      publicUrl = url;
     } catch {
       problems.push(`PARLEY_PUBLIC_URL must be an http(s) URL (got "${rawUrl}")`);
     }
@@ -86,6 +91,8 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom: env.PARLEY_MAIL_FROM || undefined,
     inboundSmtpPort: intVar(env, 'PARLEY_INBOUND_SMTP_PORT', undefined, problems),
+    inboundMaxBytes:
+      intVar(env, 'PARLEY_INBOUND_MAX_BYTES', 26_214_400, problems, 1024, 1_073_741_824) ?? 26_214_400,
     inboundDomain: (env.PARLEY_INBOUND_DOMAIN || publicUrl.hostname).toLowerCase(),
     intakeRateLimit: intVar(env, 'PARLEY_INTAKE_RATE_LIMIT', 20, problems, 1, 10_000_000) ?? 20,
     loginRateLimit: intVar(env, 'PARLEY_LOGIN_RATE_LIMIT', 10, problems, 1, 10_000_000) ?? 10,
@@ -98,6 +105,8 @@ export function loadConfig(env: Env = process.env): Config {
     publisherName: env.PARLEY_PUBLISHER_NAME || publicUrl.hostname,
     cveOrgId: env.PARLEY_CVE_ORG_ID || undefined,
     cveShortName: env.PARLEY_CVE_SHORT_NAME || undefined,
+    webhookAllowPrivate:
+      env.PARLEY_WEBHOOK_ALLOW_PRIVATE === 'true' || env.PARLEY_WEBHOOK_ALLOW_PRIVATE === '1',
   };
   if (!ADVISORY_PREFIX.test(config.advisoryPrefix)) {
     problems.push('PARLEY_ADVISORY_PREFIX must be 2–20 letters and digits, starting with a letter');

@@ -27,6 +27,17 @@ export type Resolution = (typeof RESOLUTIONS)[number];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/** How states read to people (pages, mail). */
+export const CASE_STATE_LABELS: Record<string, string> = {
+  new: 'New',
+  acknowledged: 'Acknowledged',
+  triaged: 'Triaged',
+  fixing: 'Fix in progress',
+  fixed: 'Fixed',
+  disclosed: 'Disclosed',
+  closed: 'Closed',
+};
+
 /** Open states are the ones a team is still working in; clocks and needs-info apply to them. */
 export const OPEN_STATES: readonly CaseState[] = ['new', 'acknowledged', 'triaged', 'fixing', 'fixed'];
 

@@ -21,7 +21,10 @@ const HEADINGS: Array<[Field, RegExp]> = [
     'description',
     /^(description|summary|details|vulnerability( details| description)?|overview|issue|report)$/,
   ],
-  ['stepsToReproduce', /^(steps( to reproduce)?|reproduction( steps)?|how to reproduce|poc|proof of concept)$/],
+  [
+    'stepsToReproduce',
+    /^(steps( to reproduce)?|reproduction( steps)?|how to reproduce|poc|proof of concept)$/,
+  ],
   ['impact', /^(impact|severity and impact|security impact)$/],
   ['affectedVersions', /^(affected versions?|versions?( affected)?|affected)$/],
   ['suggestedFix', /^(suggested fix|fix|mitigation|remediation|suggested remediation|patch)$/],

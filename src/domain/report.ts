@@ -21,6 +21,8 @@ export interface ReportInput {
    * vulnerability in scope". Intake checks it against the project's policy.
    */
   scopeCategory: string | null;
+  /** The reporter's armored OpenPGP public key (checked by intake), present only when given. */
+  reporterPgpKey?: string;
 }
 
 /** What the project's policy asks of a report (policy `report` section). */
@@ -39,6 +41,9 @@ export const REPORT_LIMITS = {
   suggestedFix: 20_000,
   reporterEmail: 254,
   creditName: 100,
+  reporterPgpKey: 100_000,
+  /** An armored PGP MESSAGE holding the report (encrypted intake). */
+  encryptedReport: 300_000,
 } as const;
 
 // A pragmatic address check (one @, a dot in the domain, no spaces): the mailbox itself is proven
@@ -132,6 +137,7 @@ export function parseReportInput(
       errors.push({ field: 'scopeCategory', message: 'Choose one of the listed kinds of issue.' });
     else scopeCategory = cat;
   }
+  const reporterPgpKey = optional('reporterPgpKey', 'Your OpenPGP public key');
   if (errors.length) throw new ValidationError(errors, 'The report has errors; nothing was submitted.');
   return {
     title,
@@ -144,6 +150,7 @@ export function parseReportInput(
     creditPreference,
     creditName,
     scopeCategory,
+    ...(reporterPgpKey ? { reporterPgpKey } : {}),
   };
 }
 

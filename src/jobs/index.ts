@@ -5,6 +5,7 @@ import type { Core } from '../bootstrap.ts';
 import { registerSlaReminders } from './sla-reminders.job.ts';
 import { registerDailyDigest } from './daily-digest.job.ts';
 import { registerPublishAdvisories } from './publish-advisories.job.ts';
+import { registerNotifyReport } from './notify-report.job.ts';
 
 export function createJobRunner(core: Core, logger: JobLogger): JobRunner {
   const runner = new JobRunner({
@@ -16,5 +17,6 @@ export function createJobRunner(core: Core, logger: JobLogger): JobRunner {
   registerSlaReminders(runner, core.services);
   registerDailyDigest(runner, core.services);
   registerPublishAdvisories(runner, core.services);
+  registerNotifyReport(runner, core.services);
   return runner;
 }

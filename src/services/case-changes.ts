@@ -54,7 +54,7 @@ export async function teamChanges(
       events.push({
         type: 'assignee.changed',
         visibility: 'internal',
-        data: { assignee: a ? names.get(a as string) : null },
+        data: { assignee: a ? names.get(a as string) : null, assigneeId: a ?? null },
       });
     }
   }

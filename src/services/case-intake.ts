@@ -5,12 +5,14 @@ import { checkVersions } from '../domain/policy/supported-versions.ts';
 import type { Policy } from '../domain/policy/policy.types.ts';
 import type { PolicyService } from './policy.service.ts';
 import { nextDueAt } from './case-clocks.ts';
-import { parseReportInput } from '../domain/report.ts';
+import { readReportInput } from './encrypted-report.ts';
+import { ProjectKeyService } from './project-keys.service.ts';
 import type { ProjectRow } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import { kyselyBatchWriter, reportWriter, type ReportWriter } from '../storage/report-intake.ts';
 import { hashSecret, iso, type ServiceDeps } from './deps.ts';
 import { CASE_TOKEN_PREFIX } from './auth.service.ts';
+import { reportCreatedJob, type CaseNotifier } from './notify/case-notifier.ts';
 
 export interface SubmittedReport {
   id: string;
@@ -36,15 +38,23 @@ export class ReportIntake {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly policies: PolicyService,
+    /** When set, each report carries the job that sends its notifications (see CaseNotifier). */
+    private readonly notifier?: CaseNotifier,
   ) {
     this.writeReport = reportWriter(deps.writeReportBatch ?? kyselyBatchWriter(deps.db));
+  }
+
+  /** Opens encrypted reports (unlocked keys are cached across instances; see project-keys.service.ts). */
+  private keyService?: ProjectKeyService;
+  private get keys(): ProjectKeyService {
+    return (this.keyService ??= new ProjectKeyService(this.deps));
   }
 
   /** Committed durably before it returns. */
   async submit(slug: string, raw: Record<string, unknown>, channel: 'web' | 'api'): Promise<SubmittedReport> {
     const project = await this.project(slug);
     const policy = await this.policies.policyOf(project.id, project.policy_version);
-    const input = parseReportInput(raw, policy.report);
+    const { input, encrypted } = await readReportInput(this.keys, project.id, raw, policy.report);
     checkScopeCategory(policy, input.scopeCategory);
     const token = CASE_TOKEN_PREFIX + this.deps.random.token(32);
     const id = this.deps.random.uuid();
@@ -77,6 +87,7 @@ export class ReportIntake {
         affected_versions: input.affectedVersions,
         suggested_fix: input.suggestedFix,
         reporter_email: input.reporterEmail,
+        reporter_pgp_key: input.reporterPgpKey ?? null,
         reporter_user_id: null,
         reporter_token_hash: hashSecret(token),
         credit_preference: input.creditPreference,
@@ -98,8 +109,14 @@ export class ReportIntake {
         actor_user_id: null,
         visibility: 'reporter',
         message_id: null,
-        data: JSON.stringify({ channel, policyVersion: project.policy_version }),
+        data: JSON.stringify({
+          channel,
+          policyVersion: project.policy_version,
+          ...(encrypted ? { encrypted: true } : {}),
+        }),
       },
+      // The notifications of the report, as a job committed with it (see CaseNotifier).
+      ...(this.notifier ? { job: reportCreatedJob(id, now, this.deps.random.uuid()) } : {}),
     });
     return { id, key, accessToken: token, casePath: `/c/${token}` };
   }

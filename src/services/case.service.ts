@@ -17,6 +17,7 @@ import type { PolicyService } from './policy.service.ts';
 import { caseClocks, settleClocks } from './case-clocks.ts';
 import { severityChanges, SEVERITY_FIELDS } from './case-severity.ts';
 import { buildCaseView } from './case-view.ts';
+import type { CaseNotifier } from './notify/case-notifier.ts';
 import { nextDeadline, clockLabel as clockLabelOf } from '../domain/sla/clocks.ts';
 import { type CaseSummary, type ReporterCaseView, type TeamCaseView } from './presenters/case.presenter.ts';
 
@@ -30,8 +31,9 @@ export class CaseService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly policies: PolicyService,
+    private readonly notifier?: CaseNotifier,
   ) {
-    this.intake = new ReportIntake(deps, policies);
+    this.intake = new ReportIntake(deps, policies, notifier);
   }
 
   /** Called when a project's policy changes, so that intake opens new cases under the new version. */
@@ -43,9 +45,29 @@ export class CaseService {
     return this.policies.policyOf(row.project_id, row.policy_version);
   }
 
-  private async appendEvent(db: Kysely<Database>, caseId: string, actor: Actor, at: string, e: EventInput) {
+  /** Appends to the timeline and queues what the event notifies (mail, webhooks), in `db`'s transaction. */
+  private async appendEvent(
+    db: Kysely<Database>,
+    row: CaseRow,
+    actor: Actor,
+    at: string,
+    e: EventInput & { body?: string },
+  ) {
+    const actorKind = actor.kind === 'user' ? 'user' : actor.kind === 'reporter' ? 'reporter' : 'system';
+    const actorUserId = actor.kind === 'user' ? actor.user.id : null;
+    await this.notifier?.onEvents(db, row, [
+      {
+        type: e.type,
+        visibility: e.visibility,
+        actorKind,
+        actorUserId,
+        messageId: e.messageId ?? null,
+        data: e.data,
+        body: e.body,
+      },
+    ]);
     await cases.insertEvent(db, {
-      case_id: caseId,
+      case_id: row.id,
       at,
       type: e.type,
       actor_kind: actor.kind === 'user' ? 'user' : actor.kind === 'reporter' ? 'reporter' : 'system',
@@ -164,7 +186,7 @@ export class CaseService {
         throw new ConflictError('The case changed meanwhile; reload it and try again.');
       }
       if (severityChanged) {
-        await this.appendEvent(trx, row.id, actor, now, {
+        await this.appendEvent(trx, row, actor, now, {
           type: 'severity.changed',
           visibility: 'reporter',
           data: { from: row.severity, to: outcome.severity },
@@ -172,7 +194,7 @@ export class CaseService {
       }
       const data: Record<string, unknown> = { from: row.state, to: outcome.state };
       if (outcome.resolution) data.resolution = outcome.resolution;
-      await this.appendEvent(trx, row.id, actor, now, {
+      await this.appendEvent(trx, row, actor, now, {
         type: 'state.changed',
         visibility: 'reporter',
         data,
@@ -218,16 +240,17 @@ export class CaseService {
         body,
         created_at: now,
       });
-      await this.appendEvent(trx, row.id, actor, now, {
+      await this.appendEvent(trx, row, actor, now, {
         type: internal ? 'note' : 'message',
         visibility,
         messageId: id,
+        body,
       });
       const patch: CaseUpdate = { updated_at: now };
       // The reporter answering is what "needs info" waited for.
       if (access.as === 'reporter' && row.needs_info === 1) {
         patch.needs_info = 0;
-        await this.appendEvent(trx, row.id, actor, now, {
+        await this.appendEvent(trx, row, actor, now, {
           type: 'needs-info.changed',
           visibility: 'reporter',
           data: { value: false },
@@ -270,7 +293,7 @@ export class CaseService {
       settleClocks(policy, row, patch, now);
       await this.deps.db.transaction().execute(async (trx) => {
         await cases.updateCase(trx, row.id, patch);
-        for (const e of events) await this.appendEvent(trx, row.id, actor, now, e);
+        for (const e of events) await this.appendEvent(trx, row, actor, now, e);
       });
     }
     return this.get(actor, { id: row.id });

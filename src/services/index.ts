@@ -16,6 +16,11 @@ import { AdvisoryExportService } from './advisories/advisory-export.service.ts';
 import { OsvQueryService } from './advisories/osv-query.service.ts';
 import { ProjectKeyService } from './project-keys.service.ts';
 import { CaseNotifier } from './notify/case-notifier.ts';
+import { AnnouncementService } from './announcements/announcement.service.ts';
+import { OutboxAdminService } from './outbox/outbox-admin.service.ts';
+import { MailPrefsService } from './mail-prefs.service.ts';
+import { MailIntakeService } from './mail/mail-intake.service.ts';
+import { WebhookService } from './webhooks/webhook.service.ts';
 
 export interface Services {
   deps: ServiceDeps;
@@ -35,16 +40,24 @@ export interface Services {
   osv: OsvQueryService;
   projectKeys: ProjectKeyService;
   caseNotifier: CaseNotifier;
+  announcements: AnnouncementService;
+  outbox: OutboxAdminService;
+  mailPrefs: MailPrefsService;
+  mailIntake: MailIntakeService;
+  webhooks: WebhookService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const auth = new AuthService(deps);
   const policies = new PolicyService(deps);
-  const cases = new CaseService(deps, policies);
+  const caseNotifier = new CaseNotifier(deps, policies);
+  const cases = new CaseService(deps, policies, caseNotifier);
   policies.onChange((slug) => cases.projectChanged(slug));
   const notifications = new NotificationService(deps);
   const advisories = new AdvisoryService(deps);
   const publicAdvisories = new AdvisoryPublicService(deps);
+  const projectKeys = new ProjectKeyService(deps);
+  const announcements = new AnnouncementService(deps, projectKeys);
   return {
     deps,
     auth,
@@ -56,12 +69,17 @@ export function createServices(deps: ServiceDeps): Services {
     reminders: new ReminderService(deps, policies, notifications),
     metrics: new MetricsService(deps, policies),
     advisories,
-    publishing: new AdvisoryPublishingService(deps, advisories, notifications),
+    publishing: new AdvisoryPublishingService(deps, advisories, notifications, announcements),
     publicAdvisories,
     advisoryImport: new AdvisoryImportService(deps),
     advisoryExport: new AdvisoryExportService(deps, publicAdvisories),
     osv: new OsvQueryService(deps, publicAdvisories),
-    projectKeys: new ProjectKeyService(deps),
-    caseNotifier: new CaseNotifier(deps),
+    projectKeys,
+    caseNotifier,
+    announcements,
+    outbox: new OutboxAdminService(deps),
+    mailPrefs: new MailPrefsService(deps),
+    mailIntake: new MailIntakeService(deps, policies, caseNotifier, projectKeys),
+    webhooks: new WebhookService(deps),
   };
 }

@@ -1,11 +1,14 @@
 // Notices to team members: the in-app list (the bell) and, for each notice, an e-mail queued in
 // the outbox. notify() writes both in the caller's transaction, so a notice exists exactly when the
 // change that caused it was committed, and never half (in-app without its e-mail or the reverse).
-// Nothing sends the outbox's e-mail yet: rows stay `pending` until a mail transport delivers them.
+// The outbox worker (jobs/outbox-worker.ts) delivers the e-mail; the member's mail preferences
+// decide which kinds of notice also come by mail.
 import type { Kysely } from 'kysely';
 import { NotFoundError, ValidationError, type FieldError } from '../domain/errors.ts';
 import * as notifications from '../storage/repositories/notification.repository.ts';
 import * as outbox from '../storage/repositories/outbox.repository.ts';
+import { queueMail } from './outbox/outbox-queue.ts';
+import { parseMailPrefs, prefForKind } from '../domain/mail-prefs.ts';
 import * as users from '../storage/repositories/user.repository.ts';
 import type { Database, NotificationRow } from '../storage/schema.ts';
 import { iso, type ServiceDeps } from './deps.ts';
@@ -25,6 +28,11 @@ export interface NoticeInput {
   dedupeKey: string;
   /** The address to e-mail; the user's account address when absent; false for in-app only. */
   email?: { address: string } | false;
+  /**
+   * The mail's text when it must differ from the in-app body: mail travels through other servers,
+   * so a body that names a vulnerability (a case title) gets a mail version without it.
+   */
+  emailBody?: string;
 }
 
 export interface NoticeResult {
@@ -113,27 +121,23 @@ export class NotificationService {
     // A repeated notice changes nothing, not even an e-mail whose address changed since.
     if (!created) return { created: false, notificationId: undefined, emailQueued: false };
     const address = input.email === false ? undefined : (input.email?.address ?? user.email);
+    const pref = prefForKind(input.kind);
+    const wanted = !pref || parseMailPrefs(user.mail_prefs)[pref];
     let emailQueued = false;
-    if (address) {
+    if (address && wanted) {
       const url = new URL(input.link, this.deps.publicUrl).toString();
-      emailQueued = await outbox.insertOutbox(db, {
-        id: this.deps.random.uuid(),
-        channel: 'email',
-        recipient_user_id: user.id,
-        recipient_address: address,
-        case_id: input.caseId ?? null,
+      emailQueued = await queueMail(db, this.deps, {
+        to: address,
+        recipientUserId: user.id,
+        caseId: input.caseId ?? null,
         kind: input.kind,
         subject: input.title,
-        body: `${input.body}\n\n${url}\n`,
-        payload: JSON.stringify({ notificationId: id, link: input.link, url }),
+        text: `${input.emailBody ?? input.body}\n\n${url}\n`,
+        threadCaseId: input.caseId ?? undefined,
+        url,
+        meta: { notificationId: id, link: input.link },
         // Per channel and user: the same notice to two people is two e-mails.
-        dedupe_key: `email:${user.id}:${input.dedupeKey}`,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        sent_at: null,
-        last_error: null,
-        created_at: now,
+        dedupeKey: `email:${user.id}:${input.dedupeKey}`,
       });
     }
     return { created: true, notificationId: id, emailQueued };

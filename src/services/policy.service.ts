@@ -13,6 +13,7 @@ import * as policies from '../storage/repositories/policy.repository.ts';
 import { requireMaintainer } from './access.ts';
 import type { Actor } from './actor.ts';
 import { iso, type ServiceDeps } from './deps.ts';
+import { ProjectKeyService } from './project-keys.service.ts';
 
 export interface ProjectPolicy {
   project: ProjectRow;
@@ -195,9 +196,25 @@ export class PolicyService {
     return renderSecurityMd(cur.policy, this.renderContext(cur.project));
   }
 
+  /** Signed by the project's OpenPGP key and naming it in `Encryption:` when it has one (RFC 9116 §2.3). */
   async securityTxt(slug: string): Promise<string> {
     const cur = await this.current(slug);
-    return renderSecurityTxt(cur.policy, this.renderContext(cur.project));
+    return this.withProjectKey(cur.project, cur.policy, (p) =>
+      renderSecurityTxt(p, this.renderContext(cur.project)),
+    );
+  }
+
+  private keyService?: ProjectKeyService;
+  /**
+   * Renders with the project's key (its pgp-key.asc) as the first Encryption entry and clearsigns the
+   * result with it; without a key the text is rendered as the policy says and left unsigned.
+   */
+  private async withProjectKey(project: ProjectRow, policy: Policy, render: (p: Policy) => string) {
+    const keys = (this.keyService ??= new ProjectKeyService(this.deps));
+    if (!(await keys.publicKey(project.id))) return render(policy);
+    const url = this.link(`/p/${project.slug}/pgp-key.asc`);
+    const text = render({ ...policy, encryption: [url, ...policy.encryption.filter((u) => u !== url)] });
+    return (await keys.clearsign(project.id, text)) ?? text;
   }
 
   /**
@@ -211,7 +228,9 @@ export class PolicyService {
       const only = all[0]!;
       const ctx = this.renderContext(only);
       const policy = await this.policyOf(only.id, only.policy_version);
-      return renderSecurityTxt(policy, { ...ctx, securityTxtUrls: [wellKnown, ...ctx.securityTxtUrls] });
+      return this.withProjectKey(only, policy, (p) =>
+        renderSecurityTxt(p, { ...ctx, securityTxtUrls: [wellKnown, ...ctx.securityTxtUrls] }),
+      );
     }
     const languages = new Set<string>();
     for (const p of all)

@@ -74,6 +74,9 @@ export class ReminderService {
     const body = overdue
       ? `${label} for “${c.title}” was due at ${clock.dueAt}.`
       : `${label} for “${c.title}” is due at ${clock.dueAt} (${Math.round(clock.usedShare * 100)}% of the time used).`;
+    const emailBody = overdue
+      ? `${label} for ${c.key} was due at ${clock.dueAt}.`
+      : `${label} for ${c.key} is due at ${clock.dueAt} (${Math.round(clock.usedShare * 100)}% of the time used).`;
     const key = `clock:${c.id}:${clock.name}:${clock.status}:${clock.dueAt}`;
     return this.deps.db.transaction().execute(async (trx) => {
       let n = 0;
@@ -86,6 +89,7 @@ export class ReminderService {
           body,
           link: `/cases/${c.key}`,
           dedupeKey: key,
+          emailBody,
         });
         if (r.created) n++;
       }
@@ -111,32 +115,36 @@ export class ReminderService {
     const now = this.deps.clock.now();
     const day = iso(now).slice(0, 10);
     const all = await projects.listProjects(this.deps.db);
-    const perUser = new Map<string, string[]>();
+    const perUser = new Map<string, { lines: string[]; mail: string[] }>();
     for (const p of all) {
       const open = await cases.listOpenCasesForClocks(this.deps.db, OPEN_STATES, p.id);
       const lines: string[] = [];
+      const mailLines: string[] = [];
       for (const c of open) {
         const clocks = (await this.clocksOf(c, now)).filter((k) => !k.stoppedAt);
         const urgent = clocks.filter((k) => k.status === 'overdue' || k.status === 'at-risk');
         if (c.state === 'new' || urgent.length) {
           const what = urgent.map((k) => `${clockLabel(k.name)} ${k.status}`).join(', ');
           lines.push(`- ${c.key} ${c.title} (${c.state}${what ? `; ${what}` : ''})`);
+          mailLines.push(`- ${c.key} (${c.state}${what ? `; ${what}` : ''})`);
         }
       }
       if (!lines.length) continue;
       for (const m of await projects.listMembers(this.deps.db, p.id)) {
-        const list = perUser.get(m.id) ?? [];
-        list.push(`${p.name}:`, ...lines);
+        const list = perUser.get(m.id) ?? { lines: [], mail: [] };
+        list.lines.push(`${p.name}:`, ...lines);
+        list.mail.push(`${p.name}:`, ...mailLines);
         perUser.set(m.id, list);
       }
     }
     let digests = 0;
-    for (const [userId, lines] of perUser) {
+    for (const [userId, { lines, mail }] of perUser) {
       const r = await this.notifications.notify(this.deps.db, {
         userId,
         kind: 'digest.daily',
         title: `Parley daily digest, ${day}`,
         body: `Open cases that need attention:\n${lines.join('\n')}`,
+        emailBody: `Open cases that need attention:\n${mail.join('\n')}`,
         link: '/inbox',
         dedupeKey: `digest:${day}`,
       });

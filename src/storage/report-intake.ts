@@ -7,9 +7,10 @@
 // project row per batch instead of one per report), or a worker thread on SQLite
 // (sqlite-intake-worker.ts) so that inserts and fsync never block the event loop.
 import type { Insertable, Kysely } from 'kysely';
-import type { CaseEventsTable, Database, NewCaseRow } from './schema.ts';
+import type { CaseEventsTable, Database, JobsTable, NewCaseRow } from './schema.ts';
 import * as projects from './repositories/project.repository.ts';
 import * as cases from './repositories/case.repository.ts';
+import { insertJobs } from './repositories/job.repository.ts';
 import { formatCaseKey } from '../domain/report.ts';
 
 export interface NewReport {
@@ -18,6 +19,11 @@ export interface NewReport {
   projectKey: string;
   /** The `report.created` event, without its case id. */
   event: Omit<Insertable<CaseEventsTable>, 'case_id'>;
+  /**
+   * A job written in the same transaction (the notifications of the new report), so a committed
+   * report always has its notifications coming, even if the process dies right after the commit.
+   */
+  job?: Insertable<JobsTable>;
 }
 
 export interface AssignedKey {
@@ -84,6 +90,8 @@ export function kyselyBatchWriter(db: Kysely<Database>): ReportBatchWriter {
         trx,
         reports.map((r) => ({ ...r.event, case_id: r.row.id })),
       );
+      const jobRows = reports.flatMap((r) => (r.job ? [r.job] : []));
+      if (jobRows.length) await insertJobs(trx, jobRows);
       return assigned;
     });
 }

@@ -24,6 +24,7 @@ const CASE_COLUMNS = [
   'affected_versions',
   'suggested_fix',
   'reporter_email',
+  'reporter_pgp_key',
   'reporter_user_id',
   'reporter_token_hash',
   'credit_preference',
@@ -51,6 +52,18 @@ const EVENT_COLUMNS = [
   'data',
 ];
 
+const JOB_COLUMNS = [
+  'id',
+  'kind',
+  'payload',
+  'status',
+  'run_at',
+  'attempts',
+  'max_attempts',
+  'unique_key',
+  'created_at',
+];
+
 const insert = (table, columns) =>
   db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
 const allocate = db.prepare(
@@ -58,6 +71,9 @@ const allocate = db.prepare(
 );
 const insertCase = insert('cases', CASE_COLUMNS);
 const insertEvent = insert('case_events', EVENT_COLUMNS);
+const insertJob = db.prepare(
+  `INSERT INTO jobs (${JOB_COLUMNS.join(', ')}) VALUES (${JOB_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (unique_key) DO NOTHING`,
+);
 
 const writeBatch = db.transaction((reports) => {
   const counts = new Map();
@@ -76,6 +92,7 @@ const writeBatch = db.transaction((reports) => {
     insertCase.run(CASE_COLUMNS.map((c) => row[c] ?? CASE_DEFAULTS[c] ?? null));
     const event = { ...r.event, case_id: r.row.id };
     insertEvent.run(EVENT_COLUMNS.map((c) => event[c] ?? null));
+    if (r.job) insertJob.run(JOB_COLUMNS.map((c) => r.job[c] ?? null));
     return { number, key };
   });
 });

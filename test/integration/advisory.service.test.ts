@@ -143,7 +143,7 @@ for (const dialect of dialects()) {
         .selectFrom('outbox')
         .selectAll()
         .where('case_id', '=', c.id)
-        .where('kind', '=', 'advisory.published')
+        .where('kind', '=', 'reporter.advisory.published')
         .execute();
       assert.equal(mail.length, 1);
       assert.equal(mail[0]!.recipient_address, 'finder@example.net');

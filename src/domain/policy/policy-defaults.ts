@@ -85,6 +85,7 @@ export const DEFAULT_POLICY: Policy = deepFreeze<Policy>({
   disclosure: { defaultEmbargoDays: 90, maxEmbargoDays: 120, discloseWhenMitigationExists: false },
   credit: { reporterChooses: true },
   announcements: [],
+  notifications: { detailsInMail: false },
   timeline: [],
   checklists: [],
 });

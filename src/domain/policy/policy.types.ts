@@ -138,6 +138,8 @@ export interface Policy {
   disclosure: DisclosurePolicy;
   credit: CreditPolicy;
   announcements: Announcement[];
+  /** What notification e-mail may carry (details only when allowed or encrypted). */
+  notifications: { detailsInMail: boolean };
   /** The response process, Markdown. */
   process?: string;
   timeline: TimelineStep[];

@@ -5,6 +5,9 @@ import { projectRoutes } from './projects/projects.routes.ts';
 import { policyRoutes } from './projects/policy.routes.ts';
 import { advisoryRoutes } from './advisories/advisories.routes.ts';
 import { osvRoutes } from './osv/osv.routes.ts';
+import { subscribeRoutes } from './announcements/subscribe.routes.ts';
+import { pgpKeyRoutes } from './projects/pgp-key.routes.ts';
+import { webhookRoutes } from './projects/webhooks.routes.ts';
 
 export async function registerApi(app: FastifyInstance) {
   await reportRoutes(app);
@@ -12,4 +15,7 @@ export async function registerApi(app: FastifyInstance) {
   await policyRoutes(app);
   await advisoryRoutes(app);
   await osvRoutes(app);
+  await subscribeRoutes(app);
+  await pgpKeyRoutes(app);
+  await webhookRoutes(app);
 }

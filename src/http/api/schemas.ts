@@ -56,6 +56,20 @@ export const ReportCreate = Type.Object(
     scopeCategory: Type.Optional(
       nullable(str(64, 'An out-of-scope category id from the project policy, or "in-scope" (the default)')),
     ),
+    encryptedReport: Type.Optional(
+      nullable(
+        str(
+          REPORT_LIMITS.encryptedReport,
+          'The report as an armored PGP MESSAGE encrypted to the project key (/p/{slug}/pgp-key.asc); its ' +
+            '"Title:", "Description:", … sections fill the fields, which may then be left out',
+        ),
+      ),
+    ),
+    reporterPgpKey: Type.Optional(
+      nullable(
+        str(REPORT_LIMITS.reporterPgpKey, 'Your armored OpenPGP public key; mail to you is encrypted'),
+      ),
+    ),
   },
   { additionalProperties: false },
 );

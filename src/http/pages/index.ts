@@ -9,6 +9,12 @@ import { policyPages } from './team/policy.routes.tsx';
 import { metricsPages } from './team/metrics.routes.tsx';
 import { notificationPages } from './team/notifications.routes.tsx';
 import { advisoryPages } from './team/advisory.routes.tsx';
+import { subscribePages } from './public/subscribe.routes.tsx';
+import { announcementPages } from './team/announcements.routes.tsx';
+import { webhookPages } from './team/webhook.routes.tsx';
+import { pgpKeyPages } from './team/pgp-key.routes.tsx';
+import { outboxPages } from './team/outbox.routes.tsx';
+import { mailPrefsPages } from './account/mail-prefs.routes.tsx';
 import { isApiPath } from '../plugins/problem.ts';
 
 declare module 'fastify' {
@@ -34,4 +40,10 @@ export async function registerPages(app: FastifyInstance) {
   await metricsPages(app);
   await notificationPages(app);
   await advisoryPages(app);
+  await subscribePages(app);
+  await announcementPages(app);
+  await webhookPages(app);
+  await outboxPages(app);
+  await mailPrefsPages(app);
+  await pgpKeyPages(app);
 }

@@ -1,13 +1,13 @@
 // What publishing an advisory does to the world around it, inside the publishing transaction: the
 // linked cases move to `disclosed` with timeline events their reporters see, reporters who left an
-// address get an e-mail in the outbox, and the project team is notified.
+// address get an e-mail in the outbox (through the case notifier), and the project team is notified.
 import type { Kysely } from 'kysely';
 import { OPEN_STATES, type CaseState } from '../../domain/case-state.ts';
 import type { Database, ProjectRow } from '../../storage/schema.ts';
 import * as advisories from '../../storage/repositories/advisory.repository.ts';
 import * as cases from '../../storage/repositories/case.repository.ts';
 import * as projects from '../../storage/repositories/project.repository.ts';
-import * as outbox from '../../storage/repositories/outbox.repository.ts';
+import { CaseNotifier } from '../notify/case-notifier.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { NotificationService } from '../notification.service.ts';
 
@@ -22,6 +22,7 @@ export async function discloseCases(
   now: string,
 ) {
   const url = new URL(`/advisories/${encodeURIComponent(id)}`, deps.publicUrl).toString();
+  const notifier = new CaseNotifier(deps);
   for (const caseId of await advisories.caseIdsOf(trx, uid)) {
     const c = await cases.findCaseById(trx, caseId);
     if (!c) continue;
@@ -30,7 +31,8 @@ export async function discloseCases(
       : { actor_kind: 'system' as const, actor_user_id: null };
     // Open cases are disclosed by the publication itself; closed ones (duplicates and the like)
     // keep their resolution and only get the event.
-    if ((OPEN_STATES as readonly string[]).includes(c.state)) {
+    const disclosed = (OPEN_STATES as readonly string[]).includes(c.state);
+    if (disclosed) {
       await cases.updateCase(trx, c.id, {
         state: 'disclosed' satisfies CaseState,
         disclosed_at: now,
@@ -58,26 +60,29 @@ export async function discloseCases(
       message_id: null,
       data: JSON.stringify({ id, title, url }),
     });
-    if (c.reporter_email) {
-      await outbox.insertOutbox(trx, {
-        id: deps.random.uuid(),
-        channel: 'email',
-        recipient_user_id: c.reporter_user_id,
-        recipient_address: c.reporter_email,
-        case_id: c.id,
-        kind: 'advisory.published',
-        subject: `[${c.key}] Advisory ${id} published`,
-        body: `The advisory for the vulnerability you reported is now public:\n\n${title}\n${url}\n\nThank you for reporting it.\n`,
-        payload: JSON.stringify({ advisory: id, url }),
-        dedupe_key: `email:reporter:${c.id}:advisory.published:${id}`,
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        sent_at: null,
-        last_error: null,
-        created_at: now,
-      });
-    }
+    // The reporter's mail (encrypted to their key when they gave one) and the case webhooks.
+    await notifier.onEvents(trx, c, [
+      ...(disclosed
+        ? [
+            {
+              id: `advisory:${id}:${c.id}:disclosed`,
+              type: 'state.changed',
+              visibility: 'reporter' as const,
+              actorKind: actor.actor_kind,
+              actorUserId: by,
+              data: { from: c.state, to: 'disclosed', advisory: id },
+            },
+          ]
+        : []),
+      {
+        id: `advisory:${id}:${c.id}`,
+        type: 'advisory.published',
+        visibility: 'reporter',
+        actorKind: actor.actor_kind,
+        actorUserId: by,
+        data: { id, title, url },
+      },
+    ]);
   }
 }
 

@@ -22,6 +22,8 @@ import { publisherSettings } from './publisher-settings.ts';
 import { toOsv } from '../../integrations/osv/osv-export.ts';
 import { validateOsv } from '../../integrations/osv/osv-validate.ts';
 import type { AdvisoryService } from './advisory.service.ts';
+import type { AnnouncementService } from '../announcements/announcement.service.ts';
+import { emitAdvisoryEvent } from '../webhooks/advisory-events.ts';
 
 const MAX_EMBARGO_YEARS = 2;
 
@@ -30,6 +32,7 @@ export class AdvisoryPublishingService {
     private readonly deps: ServiceDeps,
     private readonly advisories: AdvisoryService,
     private readonly notifications: NotificationService,
+    private readonly announcements: AnnouncementService,
   ) {}
 
   async publish(actor: Actor, ref: string): Promise<TeamAdvisoryView> {
@@ -73,20 +76,33 @@ export class AdvisoryPublishingService {
         { field: 'at', message: `An embargo can last at most ${MAX_EMBARGO_YEARS} years.` },
       ]);
     }
-    this.assertPublishable(row, access.project);
-    const moved = await advisories.updateAdvisoryIf(
-      this.deps.db,
-      row.uid,
-      { revision: row.revision, states: ['draft', 'scheduled'] },
-      {
-        state: 'scheduled',
-        scheduled_for: when.toUTC().toISO()!,
-        scheduled_zone: zone,
-        scheduled_by: access.user.id,
-        updated_at: iso(now.toJSDate()),
-      },
-    );
-    if (!moved) throw new ConflictError('The advisory changed meanwhile; reload it and try again.');
+    const content = this.assertPublishable(row, access.project);
+    const scheduledFor = when.toUTC().toISO()!;
+    await this.deps.db.transaction().execute(async (trx) => {
+      const moved = await advisories.updateAdvisoryIf(
+        trx,
+        row.uid,
+        { revision: row.revision, states: ['draft', 'scheduled'] },
+        {
+          state: 'scheduled',
+          scheduled_for: scheduledFor,
+          scheduled_zone: zone,
+          scheduled_by: access.user.id,
+          updated_at: iso(now.toJSDate()),
+        },
+      );
+      if (!moved) throw new ConflictError('The advisory changed meanwhile; reload it and try again.');
+      await emitAdvisoryEvent(trx, this.deps, {
+        event: 'advisory.scheduled',
+        projectId: row.project_id,
+        uid: row.uid,
+        id: null,
+        title: content.title,
+        severity: content.severity,
+        revision: row.revision,
+        scheduledFor,
+      });
+    });
     return this.advisories.get(actor, row.uid);
   }
 
@@ -150,6 +166,16 @@ export class AdvisoryPublishingService {
         public_number: (await advisories.maxPublicNumber(trx, row.uid)) + 1,
         public_at: now,
       });
+      await emitAdvisoryEvent(trx, this.deps, {
+        event: 'advisory.withdrawn',
+        projectId: row.project_id,
+        uid: row.uid,
+        id: row.id,
+        title: row.title,
+        severity: row.severity,
+        revision: next,
+        withdrawnReason: reason,
+      });
     });
     return this.advisories.get(actor, row.uid);
   }
@@ -204,6 +230,23 @@ export class AdvisoryPublishingService {
       await advisories.markRevisionPublic(trx, row.uid, row.revision, n, now);
       await discloseCases(this.deps, trx, row.uid, id, content.title, by, now);
       await notifyTeam(this.notifications, trx, project, id, content.title);
+      // Only here, at the first publication (now or by the publish job): revisions are not announced.
+      await this.announcements.announce(trx, {
+        uid: row.uid,
+        id,
+        project,
+        content,
+        publishedAt: row.published_at ?? now,
+      });
+      await emitAdvisoryEvent(trx, this.deps, {
+        event: 'advisory.published',
+        projectId: project.id,
+        uid: row.uid,
+        id,
+        title: content.title,
+        severity: content.severity,
+        revision: row.revision,
+      });
       return id;
     });
   }

@@ -22,6 +22,7 @@ import {
 } from '../presenters/advisory.presenter.ts';
 import { canPublish, loadTeamAdvisory, loadTeamProject } from './advisory-access.ts';
 import { caseForAdvisory, storeContent } from './advisory-content.ts';
+import { emitAdvisoryEvent } from '../webhooks/advisory-events.ts';
 
 export interface TeamAdvisoryFilter {
   project?: string;
@@ -113,6 +114,15 @@ export class AdvisoryService {
           data: JSON.stringify({ advisory: uid, title: content.title }),
         });
       }
+      await emitAdvisoryEvent(trx, this.deps, {
+        event: 'advisory.draft',
+        projectId: project.id,
+        uid,
+        id: null,
+        title: content.title,
+        severity: content.severity,
+        revision: 1,
+      });
     });
     return this.get(actor, uid);
   }

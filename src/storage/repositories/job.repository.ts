@@ -19,6 +19,16 @@ export async function insertJob(db: Db, row: Insertable<JobsTable>): Promise<boo
   return r !== undefined;
 }
 
+/** Inserts several jobs at once; rows whose unique_key exists already are skipped. */
+export async function insertJobs(db: Db, rows: Insertable<JobsTable>[]): Promise<void> {
+  if (!rows.length) return;
+  await db
+    .insertInto('jobs')
+    .values(rows)
+    .onConflict((oc) => oc.column('unique_key').doNothing())
+    .execute();
+}
+
 export async function findJobById(db: Db, id: string): Promise<JobRow | undefined> {
   return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -1,15 +1,6 @@
 // Small pieces of case pages shared by the team's and the reporter's views: badges, dates, timeline.
 import type { TimelineEntry } from '../../../services/presenters/case.presenter.ts';
-
-const STATE_LABEL: Record<string, string> = {
-  new: 'New',
-  acknowledged: 'Acknowledged',
-  triaged: 'Triaged',
-  fixing: 'Fix in progress',
-  fixed: 'Fixed',
-  disclosed: 'Disclosed',
-  closed: 'Closed',
-};
+import { CASE_STATE_LABELS as STATE_LABEL } from '../../../domain/case-state.ts';
 
 export function stateLabel(state: string): string {
   return STATE_LABEL[state] ?? state;

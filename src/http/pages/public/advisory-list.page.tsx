@@ -7,6 +7,7 @@ import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { SeverityBadge } from '../components/case-bits.tsx';
 import { advisoryPath, Day, severityLabel, WithdrawnBadge } from './advisory-bits.tsx';
+import { SubscribeForm } from './subscribe.pages.tsx';
 
 export interface AdvisoryListFilter {
   project: string;
@@ -145,6 +146,11 @@ export function AdvisoryListPage(props: {
           </nav>
         </>
       ) : null}
+      <section class="card" id="subscribe">
+        <h2>Get every advisory by e-mail</h2>
+        <p>One mail per new advisory from any project here; a project’s own page offers its list alone.</p>
+        <SubscribeForm action="/subscribe" csrf={props.ctx.csrf} />
+      </section>
     </Layout>
   );
 }

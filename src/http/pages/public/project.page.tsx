@@ -5,6 +5,7 @@ import type { Policy } from '../../../domain/policy/policy.types.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { Markdown } from '../components/markdown.tsx';
+import { SubscribeForm } from './subscribe.pages.tsx';
 import {
   DisclosureSection,
   ScopeSection,
@@ -74,6 +75,14 @@ export function ProjectPage(props: {
         </section>
       ) : null}
       <DisclosureSection policy={policy} />
+      <section class="card" id="announcements">
+        <h2>Security announcements</h2>
+        <p>
+          Get an e-mail when {project.name} publishes a security advisory. Confirm by mail; unsubscribe in one
+          click.
+        </p>
+        <SubscribeForm action={`${base}/subscribe`} csrf={props.ctx.csrf} />
+      </section>
       <p class="muted">
         This page is generated from the project’s policy file (version {props.policyVersion}). Also as{' '}
         <a href={`${base}/SECURITY.md`}>SECURITY.md</a> and <a href={`${base}/security.txt`}>security.txt</a>.

@@ -46,9 +46,10 @@ export async function publicPages(app: FastifyInstance) {
   app.get('/p/:slug/report', async (request: SlugReq, reply) => {
     const project = await services.projects.getPublic(request.params.slug);
     const { policy } = await services.policies.current(project.slug);
+    const pgpKey = await services.projectKeys.keyInfo(project.slug);
     return sendPage(
       reply,
-      <ReportFormPage ctx={pageContext(request, reply)} project={project} policy={policy} />,
+      <ReportFormPage ctx={pageContext(request, reply)} project={project} policy={policy} pgpKey={pgpKey} />,
     );
   });
 
@@ -59,7 +60,7 @@ export async function publicPages(app: FastifyInstance) {
       const project = await services.projects.getPublic(request.params.slug);
       const { policy } = await services.policies.current(project.slug);
       const values = formValues(request.body);
-      const again = (
+      const again = async (
         status: number,
         errors?: ValidationError['errors'],
         message?: string,
@@ -75,6 +76,7 @@ export async function publicPages(app: FastifyInstance) {
             errors={errors}
             message={message}
             confirmOutOfScope={confirmOutOfScope}
+            pgpKey={await services.projectKeys.keyInfo(project.slug)}
           />,
           status,
         );

@@ -9,6 +9,7 @@ import { Layout } from '../components/layout.tsx';
 import { Csrf, ErrorSummary, TextArea, TextField, errorFor, type Values } from '../components/form.tsx';
 import { ScopeList, StatusNotes } from './policy-sections.tsx';
 import { MarkdownInline } from '../components/markdown.tsx';
+import { EncryptedReportField, ReporterKeyField, type FormPgpKey } from './report-encryption.tsx';
 
 /** The out-of-scope item a reporter picked, shown with its reason before they confirm. */
 function OutOfScopeNotice(props: { policy: Policy; category: string }) {
@@ -62,6 +63,8 @@ export function ReportFormPage(props: {
   message?: string;
   /** Set when the reporter picked an out-of-scope category and has to confirm. */
   confirmOutOfScope?: string;
+  /** The project's OpenPGP key; the encrypted-report field shows only when it has one. */
+  pgpKey?: FormPgpKey | null;
 }) {
   const { project, values, errors, policy } = props;
   const f = { values: values ?? {}, errors };
@@ -103,6 +106,7 @@ export function ReportFormPage(props: {
             ))}
           </fieldset>
         ) : null}
+        <EncryptedReportField slug={project.slug} pgpKey={props.pgpKey} {...f} />
         <TextField
           name="title"
           label="Title"
@@ -162,6 +166,7 @@ export function ReportFormPage(props: {
           autocomplete="email"
           {...f}
         />
+        <ReporterKeyField {...f} />
         <fieldset>
           <legend>How should we credit you?</legend>
           {(['anonymous', 'name', 'handle'] as const).map((v) => (

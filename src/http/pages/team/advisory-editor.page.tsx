@@ -264,6 +264,9 @@ export function AdvisoryEditorPage(props: {
               <li>
                 <a href={`${base}/export/csaf`}>CSAF 2.0</a>
               </li>
+              <li>
+                <a href={`${base}/announcement`}>Announcement mail</a>
+              </li>
               {view.content.cveIds.length ? (
                 <li>
                   <a href={`${base}/export/cve`}>CVE JSON 5</a>

@@ -86,9 +86,14 @@ export function InboxPage(props: {
           Filter
         </button>
         {props.isAdmin ? (
-          <a href="/projects/new" class="button secondary">
-            New project
-          </a>
+          <>
+            <a href="/projects/new" class="button secondary">
+              New project
+            </a>{' '}
+            <a href="/admin/outbox" class="button secondary">
+              Outbox
+            </a>
+          </>
         ) : null}
       </form>
       <p class="muted">

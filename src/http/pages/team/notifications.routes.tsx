@@ -15,6 +15,9 @@ function NotificationsPage(props: { ctx: PageContext; items: NotificationView[];
   return (
     <Layout ctx={props.ctx} title="Notifications">
       <h1>Notifications</h1>
+      <p>
+        <a href="/account/mail">Mail preferences</a>
+      </p>
       {props.mailConfigured ? null : (
         <p class="muted">
           Mail is not configured on this instance (PARLEY_SMTP_URL), so notices are queued for e-mail and

@@ -64,6 +64,9 @@ export function SettingsPage(props: {
       </p>
       <nav class="subnav" aria-label="Project settings">
         <a href={`/p/${project.slug}/settings/policy`}>Security policy</a> ·{' '}
+        <a href={`/p/${project.slug}/settings/pgp`}>OpenPGP key</a> ·{' '}
+        <a href={`/p/${project.slug}/settings/webhooks`}>Webhooks</a> ·{' '}
+        <a href={`/p/${project.slug}/settings/announcements`}>Announcement list</a> ·{' '}
         <a href={`/p/${project.slug}/metrics`}>Metrics</a>
       </nav>
       <h1>Team</h1>

@@ -1,0 +1,299 @@
+// A project's webhooks: maintainers (and instance admins, like every project setting) create, edit,
+// delete them, rotate their signing secret, send a test, and read and replay their delivery log.
+// Responders learn that they lack the role; anyone else gets "no such project".
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../domain/errors.ts';
+import type { OutboxRow, ProjectRow } from '../../storage/schema.ts';
+import type { WebhookRow } from '../../storage/schema-channels.ts';
+import * as projects from '../../storage/repositories/project.repository.ts';
+import * as webhooks from '../../storage/repositories/webhook.repository.ts';
+import * as outbox from '../../storage/repositories/outbox.repository.ts';
+import { queueWebhook } from '../outbox/outbox-queue.ts';
+import { iso, type ServiceDeps } from '../deps.ts';
+import type { Actor } from '../actor.ts';
+import { requireMaintainer, requireUser } from '../access.ts';
+import { WEBHOOK_EVENTS, eventsOf, type WebhookEvent } from './webhook-emitter.ts';
+import { WEBHOOK_FORMATS, webhookBody, type WebhookFormat } from './webhook-payload.ts';
+import { generateWebhookSecret, openWebhookSecret, sealWebhookSecret } from './webhook-secret.ts';
+
+export const MAX_WEBHOOKS_PER_PROJECT = 20;
+
+export interface WebhookInput {
+  url?: unknown;
+  events?: unknown;
+  format?: unknown;
+  description?: unknown;
+  active?: unknown;
+}
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  description: string;
+  events: WebhookEvent[];
+  format: WebhookFormat;
+  active: boolean;
+  createdAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  event: string;
+  status: OutboxRow['status'];
+  attempts: number;
+  url: string | null;
+  createdAt: string;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  sentAt: string | null;
+  lastResponse: string | null;
+  lastError: string | null;
+  /** The JSON text that was (or will be) POSTed. */
+  body: string;
+}
+
+function present(h: WebhookRow): WebhookView {
+  return {
+    id: h.id,
+    url: h.url,
+    description: h.description,
+    events: eventsOf(h.events),
+    format: h.format === 'slack' ? 'slack' : 'parley',
+    active: h.active === 1,
+    createdAt: h.created_at,
+  };
+}
+
+export function presentDelivery(r: OutboxRow): WebhookDelivery {
+  return {
+    id: r.id,
+    event: r.kind,
+    status: r.status,
+    attempts: r.attempts,
+    url: r.recipient_address,
+    createdAt: r.created_at,
+    lastAttemptAt: r.last_attempt_at,
+    nextAttemptAt: r.status === 'pending' ? r.next_attempt_at : null,
+    sentAt: r.sent_at,
+    lastResponse: r.last_response,
+    lastError: r.last_error,
+    body: r.body,
+  };
+}
+
+/** Field checks shared by create (everything required but description) and update (partial). */
+function parseInput(input: WebhookInput, partial: boolean) {
+  const errors: FieldError[] = [];
+  const out: { url?: string; events?: WebhookEvent[]; format?: WebhookFormat; description?: string } = {};
+  if (input.url !== undefined || !partial) {
+    const raw = typeof input.url === 'string' ? input.url.trim() : '';
+    let url: URL | undefined;
+    try {
+      url = raw && raw.length <= 2000 ? new URL(raw) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname)
+      errors.push({ field: 'url', message: 'Enter an http:// or https:// URL (at most 2,000 characters).' });
+    else if (url.username || url.password)
+      errors.push({
+        field: 'url',
+        message: 'Leave credentials out of the URL; receivers check the signature instead.',
+      });
+    else out.url = url.toString();
+  }
+  if (input.events !== undefined || !partial) {
+    const list = typeof input.events === 'string' ? [input.events] : input.events;
+    const ok =
+      Array.isArray(list) &&
+      list.length > 0 &&
+      list.every((e) => (WEBHOOK_EVENTS as readonly unknown[]).includes(e));
+    if (!ok)
+      errors.push({ field: 'events', message: `Choose one or more of: ${WEBHOOK_EVENTS.join(', ')}.` });
+    // Kept in the list's canonical order, whatever order they came in.
+    else out.events = WEBHOOK_EVENTS.filter((e) => (list as unknown[]).includes(e));
+  }
+  if (input.format !== undefined) {
+    if (!(WEBHOOK_FORMATS as readonly unknown[]).includes(input.format))
+      errors.push({ field: 'format', message: 'Choose parley (JSON) or slack.' });
+    else out.format = input.format as WebhookFormat;
+  }
+  if (input.description !== undefined) {
+    if (typeof input.description !== 'string' || input.description.trim().length > 200)
+      errors.push({ field: 'description', message: 'At most 200 characters.' });
+    else out.description = input.description.trim();
+  }
+  if (input.active !== undefined && typeof input.active !== 'boolean')
+    errors.push({ field: 'active', message: 'Say true or false.' });
+  if (errors.length) throw new ValidationError(errors);
+  return { ...out, active: input.active as boolean | undefined };
+}
+
+export class WebhookService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private async project(actor: Actor, slug: string): Promise<ProjectRow> {
+    requireUser(actor);
+    const project = await projects.findProjectBySlug(this.deps.db, slug);
+    if (!project) throw new NotFoundError('No such project.');
+    await requireMaintainer(this.deps.db, actor, project);
+    return project;
+  }
+
+  private async hook(actor: Actor, slug: string, id: string) {
+    const project = await this.project(actor, slug);
+    const hook = await webhooks.findWebhook(this.deps.db, id);
+    if (!hook || hook.project_id !== project.id) throw new NotFoundError('No such webhook.');
+    return { project, hook };
+  }
+
+  async list(actor: Actor, slug: string): Promise<WebhookView[]> {
+    const project = await this.project(actor, slug);
+    return (await webhooks.listWebhooks(this.deps.db, project.id)).map(present);
+  }
+
+  async get(actor: Actor, slug: string, id: string): Promise<WebhookView> {
+    return present((await this.hook(actor, slug, id)).hook);
+  }
+
+  /** Creates a hook; the returned secret is shown once and cannot be read back later. */
+  async create(
+    actor: Actor,
+    slug: string,
+    input: WebhookInput,
+  ): Promise<{ webhook: WebhookView; secret: string }> {
+    const project = await this.project(actor, slug);
+    const v = parseInput(input, false);
+    if ((await webhooks.countWebhooks(this.deps.db, project.id)) >= MAX_WEBHOOKS_PER_PROJECT)
+      throw new ConflictError(`A project can have at most ${MAX_WEBHOOKS_PER_PROJECT} webhooks.`);
+    const id = this.deps.random.uuid();
+    const secret = generateWebhookSecret(this.deps.random);
+    await webhooks.insertWebhook(this.deps.db, {
+      id,
+      project_id: project.id,
+      url: v.url!,
+      secret: sealWebhookSecret(this.deps.secret, id, secret),
+      events: JSON.stringify(v.events),
+      format: v.format ?? 'parley',
+      description: v.description ?? '',
+      active: v.active === false ? 0 : 1,
+      created_at: iso(this.deps.clock.now()),
+      created_by: requireUser(actor).id,
+    });
+    return { webhook: await this.get(actor, slug, id), secret };
+  }
+
+  async update(actor: Actor, slug: string, id: string, input: WebhookInput): Promise<WebhookView> {
+    const { hook } = await this.hook(actor, slug, id);
+    const v = parseInput(input, true);
+    await webhooks.updateWebhook(this.deps.db, hook.id, {
+      ...(v.url !== undefined ? { url: v.url } : {}),
+      ...(v.events !== undefined ? { events: JSON.stringify(v.events) } : {}),
+      ...(v.format !== undefined ? { format: v.format } : {}),
+      ...(v.description !== undefined ? { description: v.description } : {}),
+      ...(v.active !== undefined ? { active: v.active ? 1 : 0 } : {}),
+    });
+    return this.get(actor, slug, id);
+  }
+
+  /** Deletes the hook; its queued deliveries then fail for good (the sender finds no secret). */
+  async delete(actor: Actor, slug: string, id: string): Promise<void> {
+    const { hook } = await this.hook(actor, slug, id);
+    await webhooks.deleteWebhook(this.deps.db, hook.id);
+  }
+
+  /** A new secret, in force at once (queued deliveries are signed at sending time). Shown once. */
+  async rotateSecret(
+    actor: Actor,
+    slug: string,
+    id: string,
+  ): Promise<{ webhook: WebhookView; secret: string }> {
+    const { hook } = await this.hook(actor, slug, id);
+    const secret = generateWebhookSecret(this.deps.random);
+    await webhooks.updateWebhook(this.deps.db, hook.id, {
+      secret: sealWebhookSecret(this.deps.secret, hook.id, secret),
+    });
+    return { webhook: present(hook), secret };
+  }
+
+  async deliveries(
+    actor: Actor,
+    slug: string,
+    id: string,
+    page: { limit?: number; offset?: number } = {},
+  ): Promise<{ items: WebhookDelivery[]; total: number }> {
+    const { hook } = await this.hook(actor, slug, id);
+    const limit = Math.min(Math.max(Math.trunc(page.limit ?? 20), 1), 100);
+    const offset = Math.max(Math.trunc(page.offset ?? 0), 0);
+    const [rows, total] = await Promise.all([
+      webhooks.listDeliveries(this.deps.db, hook.id, { limit, offset }),
+      webhooks.countDeliveries(this.deps.db, hook.id),
+    ]);
+    return { items: rows.map(presentDelivery), total };
+  }
+
+  /**
+   * Queues a delivery again as a new outbox row (new X-Parley-Delivery id, same body) to the hook's
+   * current URL; the old row and its log stay as they were.
+   */
+  async redeliver(
+    actor: Actor,
+    slug: string,
+    deliveryId: string,
+    webhookId?: string,
+  ): Promise<WebhookDelivery> {
+    const project = await this.project(actor, slug);
+    const row = await webhooks.findDelivery(this.deps.db, deliveryId);
+    const hook = row?.source_id ? await webhooks.findWebhook(this.deps.db, row.source_id) : undefined;
+    if (!row || !hook || row.project_id !== project.id || hook.project_id !== project.id)
+      throw new NotFoundError('No such delivery.');
+    if (webhookId !== undefined && hook.id !== webhookId) throw new NotFoundError('No such delivery.');
+    // Two clicks at once may pick the same number; the loser takes the next one.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const n = (await webhooks.countRedeliveries(this.deps.db, row.id)) + 1 + attempt;
+      const dedupeKey = `redeliver:${row.id}:${n}`;
+      const wrote = await queueWebhook(this.deps.db, this.deps, {
+        webhookId: hook.id,
+        projectId: project.id,
+        url: hook.url,
+        event: row.kind,
+        body: row.body,
+        dedupeKey,
+        caseId: row.case_id,
+      });
+      if (wrote) return presentDelivery((await outbox.findOutboxByDedupeKey(this.deps.db, dedupeKey))!);
+    }
+    throw new ConflictError('Could not queue the redelivery; try again.');
+  }
+
+  /** Queues a `ping` event to the hook (active or not), to check the receiver and its signature check. */
+  async sendTest(actor: Actor, slug: string, id: string): Promise<WebhookDelivery> {
+    const { project, hook } = await this.hook(actor, slug, id);
+    const eventId = this.deps.random.uuid();
+    const body = webhookBody(present(hook).format, {
+      id: eventId,
+      event: 'ping',
+      createdAt: iso(this.deps.clock.now()),
+      project: { slug: project.slug, name: project.name },
+      data: { webhook: hook.id, message: 'A test delivery from Parley: this webhook works.' },
+    });
+    const dedupeKey = `ping:${hook.id}:${eventId}`;
+    await queueWebhook(this.deps.db, this.deps, {
+      webhookId: hook.id,
+      projectId: project.id,
+      url: hook.url,
+      event: 'ping',
+      body,
+      dedupeKey,
+    });
+    return presentDelivery((await outbox.findOutboxByDedupeKey(this.deps.db, dedupeKey))!);
+  }
+
+  /**
+   * The hook's current signing secret, for the webhook sender (no actor: the outbox worker asks).
+   * Undefined when the hook was deleted or its secret cannot be decrypted with this instance secret.
+   */
+  async secretOf(webhookId: string): Promise<string | undefined> {
+    const stored = await webhooks.storedSecretOf(this.deps.db, webhookId);
+    return stored === undefined ? undefined : openWebhookSecret(this.deps.secret, webhookId, stored);
+  }
+}
