@@ -18,6 +18,7 @@ import { caseClocks, settleClocks } from './case-clocks.ts';
 import { severityChanges, SEVERITY_FIELDS } from './case-severity.ts';
 import { buildCaseView } from './case-view.ts';
 import type { CaseNotifier } from './notify/case-notifier.ts';
+import { appendCaseEvent } from './case-events.ts';
 import { nextDeadline, clockLabel as clockLabelOf } from '../domain/sla/clocks.ts';
 import { type CaseSummary, type ReporterCaseView, type TeamCaseView } from './presenters/case.presenter.ts';
 
@@ -45,37 +46,15 @@ export class CaseService {
     return this.policies.policyOf(row.project_id, row.policy_version);
   }
 
-  /** Appends to the timeline and queues what the event notifies (mail, webhooks), in `db`'s transaction. */
-  private async appendEvent(
+  /** Appends to the timeline and queues what the event notifies, in `db`'s transaction. */
+  private appendEvent(
     db: Kysely<Database>,
     row: CaseRow,
     actor: Actor,
     at: string,
     e: EventInput & { body?: string },
   ) {
-    const actorKind = actor.kind === 'user' ? 'user' : actor.kind === 'reporter' ? 'reporter' : 'system';
-    const actorUserId = actor.kind === 'user' ? actor.user.id : null;
-    await this.notifier?.onEvents(db, row, [
-      {
-        type: e.type,
-        visibility: e.visibility,
-        actorKind,
-        actorUserId,
-        messageId: e.messageId ?? null,
-        data: e.data,
-        body: e.body,
-      },
-    ]);
-    await cases.insertEvent(db, {
-      case_id: row.id,
-      at,
-      type: e.type,
-      actor_kind: actor.kind === 'user' ? 'user' : actor.kind === 'reporter' ? 'reporter' : 'system',
-      actor_user_id: actor.kind === 'user' ? actor.user.id : null,
-      visibility: e.visibility,
-      message_id: e.messageId ?? null,
-      data: JSON.stringify(e.data ?? {}),
-    });
+    return appendCaseEvent(db, this.notifier, row, actor, at, e);
   }
 
   /** Files a report for a project. Public: no account needed. Committed before it returns. */

@@ -6,8 +6,8 @@ import type { WebhookDelivery, WebhookView } from '../../../services/webhooks/we
 import { WEBHOOK_EVENTS } from '../../../services/webhooks/webhook-emitter.ts';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
-import { When } from '../components/case-bits.tsx';
 import { Csrf, ErrorSummary, TextField, errorFor } from '../components/form.tsx';
+import { DeliveryLog } from './webhook-deliveries.tsx';
 
 export interface WebhookForm {
   url: string;
@@ -17,7 +17,7 @@ export interface WebhookForm {
   active: boolean;
 }
 
-export const DELIVERIES_PER_PAGE = 20;
+export { DELIVERIES_PER_PAGE } from './webhook-deliveries.tsx';
 
 const EVENT_HINTS: Record<string, string> = {
   'report.created': 'a new report arrives',
@@ -163,71 +163,6 @@ export function WebhookListPage(props: {
         </form>
       </section>
     </Layout>
-  );
-}
-
-function DeliveryLog(props: {
-  ctx: PageContext;
-  base: string;
-  items: WebhookDelivery[];
-  total: number;
-  page: number;
-}) {
-  const { base, items, total, page } = props;
-  if (!items.length) return <p>No deliveries yet.</p>;
-  const first = (page - 1) * DELIVERIES_PER_PAGE;
-  return (
-    <>
-      <div class="table-wrap">
-        <table class="deliveries">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Event</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">Last response</th>
-              <th scope="col">Next attempt</th>
-              <th scope="col">
-                <span class="skip">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((d) => (
-              <tr key={d.id} id={`delivery-${d.id}`}>
-                <td>
-                  <When at={d.createdAt} />
-                </td>
-                <td>
-                  <code>{d.event}</code>
-                </td>
-                <td>
-                  <span class={`badge delivery-${d.status}`}>{d.status}</span>
-                </td>
-                <td>{d.attempts}</td>
-                <td>
-                  <code>{d.lastResponse ?? d.lastError ?? '—'}</code>
-                </td>
-                <td>{d.nextAttemptAt ? <When at={d.nextAttemptAt} /> : '—'}</td>
-                <td>
-                  <form method="post" action={`${base}/deliveries/${d.id}/redeliver`} class="inline">
-                    <Csrf token={props.ctx.csrf} />
-                    <button type="submit" class="link">
-                      Redeliver
-                    </button>
-                  </form>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <nav class="pager" aria-label="Delivery pages">
-        {page > 1 ? <a href={`${base}?page=${page - 1}`}>← Newer</a> : <span />}
-        {first + items.length < total ? <a href={`${base}?page=${page + 1}`}>Older →</a> : <span />}
-      </nav>
-    </>
   );
 }
 
