@@ -1,7 +1,7 @@
 // A real SMTP server on loopback that keeps what it accepts: the receiving end for outgoing-mail
 // tests and benches. It records a message at the moment it answers 250, as a real MTA takes
 // responsibility, and can be stopped (connections cut) and started again on the same port.
-import net from 'node:net';
+import type net from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 
