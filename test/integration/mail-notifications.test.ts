@@ -75,6 +75,8 @@ for (const dialect of dialects()) {
         assert.equal(mail.subject, `[${c.key}] New vulnerability report`);
         assert.ok(!mail.text!.includes('Path traversal'), 'no title in unencrypted mail by default');
         assert.ok(mail.text!.includes(`/cases/${c.key}`));
+        // Plain text and an HTML alternative with the same link, clickable.
+        assert.match(String(mail.html), new RegExp(`<a href="http://localhost:8080/cases/${c.key}">`));
         assert.equal(mail.headers.get('auto-submitted'), 'auto-generated');
         assert.match(mail.messageId!, new RegExp(`^<[0-9a-f-]{36}@${DOMAIN}>$`));
         assert.equal(mail.inReplyTo, `<case.${c.id}@${DOMAIN}>`);

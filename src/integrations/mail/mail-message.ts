@@ -9,6 +9,7 @@ import MimeNode from 'nodemailer/lib/mime-node/index.js';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type { OutboxRow } from '../../storage/schema.ts';
 import { mailPayloadOf } from '../../services/outbox/outbox-queue.ts';
+import { textToHtml, wantsHtmlAlternative } from './text-to-html.ts';
 
 export interface MailIdentity {
   /** The From header, e.g. `Parley <security@example.org>`. */
@@ -47,6 +48,8 @@ export async function composeMail(
   encrypt?: MimeEncrypter,
 ): Promise<ComposedMail> {
   const p = mailPayloadOf(row.payload);
+  // Every mail has a plain-text body; an HTML alternative is made from it unless the producer gave one.
+  const html = p.html ?? (wantsHtmlAlternative(row.body) ? textToHtml(row.body) : undefined);
   const to = row.recipient_address ?? '';
   const messageId = messageIdOf(row.id, id.domain);
   const thread = p.threadCaseId ? caseThreadIdOf(p.threadCaseId, id.domain) : undefined;
@@ -68,7 +71,7 @@ export async function composeMail(
     headers,
   };
   if (!p.encryptTo || !encrypt) {
-    const raw = await new MailComposer({ ...common, subject: row.subject, text: row.body, html: p.html })
+    const raw = await new MailComposer({ ...common, subject: row.subject, text: row.body, html })
       .compile()
       .build();
     return { envelope, raw, messageId };
@@ -76,7 +79,7 @@ export async function composeMail(
   // The inner entity: the real content plus the protected subject, From and To.
   const innerNode = new MailComposer({
     text: row.body,
-    html: p.html,
+    html,
     subject: row.subject,
     from: id.from,
     to,
