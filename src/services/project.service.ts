@@ -28,7 +28,7 @@ export interface PublicProject {
   description: string;
 }
 
-export function presentProject(p: ProjectRow): PublicProject {
+export function presentProject(p: Pick<ProjectRow, 'slug' | 'name' | 'key' | 'description'>): PublicProject {
   return { slug: p.slug, name: p.name, key: p.key, description: p.description };
 }
 

@@ -18,7 +18,18 @@ import type {
 } from './schema-channels.ts';
 
 export type * from './schema-advisories.ts';
+import type {
+  AuditLogTable,
+  CaseCollaboratorsTable,
+  CaseKeyAliasesTable,
+  CasePartiesTable,
+  PartyContactsTable,
+  PasskeysTable,
+  RecoveryCodesTable,
+} from './schema-coordination.ts';
+
 export type * from './schema-channels.ts';
+export type * from './schema-coordination.ts';
 
 export interface UsersTable {
   id: string;
@@ -30,6 +41,9 @@ export interface UsersTable {
   disabled_at: string | null;
   /** JSON of the user's mail preferences; absent keys take the defaults (see mail-prefs.ts). */
   mail_prefs: Generated<string>;
+  /** TOTP secret, encrypted with the instance key; set while enrolling, active once totp_enabled_at is. */
+  totp_secret: Generated<string | null>;
+  totp_enabled_at: Generated<string | null>;
 }
 
 export interface SessionsTable {
@@ -40,6 +54,10 @@ export interface SessionsTable {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  /** null: password given, second step pending; else how the login was completed. */
+  second_factor: Generated<'none' | 'totp' | 'passkey' | 'recovery' | null>;
+  /** A pending WebAuthn challenge for this session. */
+  challenge: Generated<string | null>;
 }
 
 export interface ApiTokensTable {
@@ -51,6 +69,8 @@ export interface ApiTokensTable {
   last_used_at: string | null;
   expires_at: string | null;
   revoked_at: string | null;
+  /** Comma-separated scopes (see domain/token-scopes.ts). */
+  scopes: Generated<string>;
 }
 
 /** One-time links: first-admin setup and account activation (and later password reset). */
@@ -75,6 +95,8 @@ export interface ProjectsTable {
   policy_version: Generated<number>;
   /** The umbrella project this one is a component of; its advisories show in the umbrella's lists. */
   parent_id: Generated<string | null>;
+  /** 1: every member of the team must have a second factor to act on the project. */
+  require_2fa: Generated<number>;
 }
 
 /** Every saved version of a project's policy file, kept for the cases opened under it. */
@@ -141,6 +163,11 @@ export interface CasesTable {
   needs_info_log: Generated<string>;
   /** The reporter's armored OpenPGP public key; mail to the reporter is encrypted when set. */
   reporter_pgp_key: Generated<string | null>;
+  /** The case's embargo: the UTC instant it ends and the zone the team set it in. */
+  embargo_ends_at: Generated<string | null>;
+  embargo_zone: Generated<string | null>;
+  /** What parties are told about the case (they never see the reporter's text). */
+  party_summary: Generated<string | null>;
 }
 
 export interface CaseEventsTable {
@@ -150,10 +177,12 @@ export interface CaseEventsTable {
   type: string;
   actor_kind: 'reporter' | 'user' | 'system';
   actor_user_id: string | null;
-  /** `reporter`: shown on the reporter's page and API; `internal`: team only. */
-  visibility: 'reporter' | 'internal';
+  /** `reporter`: shown on the reporter's page and API; `internal`: team only; `parties`: see party_id. */
+  visibility: 'reporter' | 'internal' | 'parties';
   message_id: string | null;
   data: string;
+  /** For `parties` entries: null = every party of the case, else only that party. */
+  party_id: Generated<string | null>;
 }
 
 export interface MessagesTable {
@@ -161,10 +190,12 @@ export interface MessagesTable {
   case_id: string;
   author_kind: 'reporter' | 'user';
   author_user_id: string | null;
-  visibility: 'reporter' | 'internal';
+  visibility: 'reporter' | 'internal' | 'parties';
   channel: string;
   body: string;
   created_at: string;
+  /** For `parties` messages: null = to every party, else that party's private thread with the team. */
+  party_id: Generated<string | null>;
 }
 
 export interface CaseChecklistItemsTable {
@@ -270,6 +301,13 @@ export interface Database {
   attachments: AttachmentsTable;
   subscribers: SubscribersTable;
   webhooks: WebhooksTable;
+  case_collaborators: CaseCollaboratorsTable;
+  case_parties: CasePartiesTable;
+  party_contacts: PartyContactsTable;
+  case_key_aliases: CaseKeyAliasesTable;
+  audit_log: AuditLogTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

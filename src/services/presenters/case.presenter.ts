@@ -10,10 +10,10 @@ export interface TimelineEntry {
   id: number;
   at: string;
   type: string;
-  visibility: 'reporter' | 'internal';
+  visibility: 'reporter' | 'internal' | 'parties';
   actor: { kind: 'reporter' | 'user' | 'system'; name: string };
   data: Record<string, unknown>;
-  message?: { id: string; body: string; visibility: 'reporter' | 'internal' } | undefined;
+  message?: { id: string; body: string; visibility: 'reporter' | 'internal' | 'parties' } | undefined;
 }
 
 interface CaseCommon {

@@ -6,6 +6,7 @@ import * as policy from './2026-11-23-policy.ts';
 import * as jobs from './2026-11-23-jobs.ts';
 import * as advisories from './2026-11-24-advisories.ts';
 import * as channels from './2026-11-25-channels.ts';
+import * as coordination from './2026-11-26-coordination.ts';
 
 const migrations: Record<string, Migration> = {
   '2026-11-23-initial': initial,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-23-jobs': jobs,
   '2026-11-24-advisories': advisories,
   '2026-11-25-channels': channels,
+  '2026-11-26-coordination': coordination,
 };
 
 export const migrationProvider: MigrationProvider = {
