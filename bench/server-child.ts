@@ -3,7 +3,6 @@
 // answers over IPC with the port once the project BENCH_PROJECT (a slug) exists and the server listens.
 import { loadConfig } from '../src/config.ts';
 import { openCore } from '../src/bootstrap.ts';
-import { loadOrCreateSecretKey } from '../src/secret-key.ts';
 import { buildApp } from '../src/http/app.ts';
 
 const slug = process.env.BENCH_PROJECT ?? 'bench';
@@ -25,7 +24,7 @@ if (process.env.BENCH_STUB_INTAKE === '1') {
 const app = await buildApp({
   config,
   services: core.services,
-  secret: loadOrCreateSecretKey(config.secretKeyFile),
+  secret: core.secret,
   logger: false,
 });
 await app.listen({ host: '127.0.0.1', port: 0 });

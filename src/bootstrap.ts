@@ -14,13 +14,17 @@ import {
   type Random,
 } from './services/deps.ts';
 import { argon2idHasher } from './services/passwords.ts';
-import { loadOrCreateSecretKey } from './secret-key.ts';
+import type { ReporterLimitSettings } from './services/triage/reporter-limits.ts';
+import { loadKeyRing } from './secret-key.ts';
+import type { KeyRing } from './storage/encryption/key-ring.ts';
 
 export interface Core {
   handle: DatabaseHandle;
   services: Services;
   /** The instance secret (cookie signing, derived keys). */
   secret: Buffer;
+  /** The data keys of encryption at rest (the same key file); openCore always sets it. */
+  keyRing?: KeyRing;
   close(): Promise<void>;
 }
 
@@ -32,13 +36,17 @@ export interface CoreOptions {
   poolSize?: number;
   /** The instance secret; read (or created) from PARLEY_SECRET_KEY_FILE when absent. */
   secret?: Buffer;
+  /** The key file's ring; read (or created) from PARLEY_SECRET_KEY_FILE when absent. */
+  keyRing?: KeyRing;
 }
 
 export async function openCore(config: Config, opts: CoreOptions): Promise<Core> {
+  const keyRing = opts.keyRing ?? loadKeyRing(config.secretKeyFile);
   const handle = openDatabase({
     databaseUrl: config.databaseUrl,
     sqlitePath: path.join(config.dataDir, 'parley.db'),
     poolSize: opts.poolSize,
+    keyRing,
   });
   try {
     if (opts.migrate) await migrateToLatest(handle.db);
@@ -46,7 +54,7 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     await handle.close();
     throw e;
   }
-  const secret = opts.secret ?? loadOrCreateSecretKey(config.secretKeyFile);
+  const secret = opts.secret ?? keyRing.secret;
   const services = createServices({
     db: handle.db,
     dialect: handle.dialect,
@@ -57,9 +65,11 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     writeReportBatch: handle.writeReportBatch,
     advisories: advisorySettingsOf(config),
     secret,
+    keyRing,
     mail: mailSettingsOf(config),
+    limits: reporterLimitsOf(config),
   });
-  return { handle, services, secret, close: () => handle.close() };
+  return { handle, services, secret, keyRing, close: () => handle.close() };
 }
 
 /** The advisory settings of ServiceDeps, from the configuration. */
@@ -70,6 +80,15 @@ export function advisorySettingsOf(config: Config): Partial<AdvisorySettings> {
     publisherName: config.publisherName,
     ...(config.cveOrgId ? { cveOrgId: config.cveOrgId } : {}),
     ...(config.cveShortName ? { cveShortName: config.cveShortName } : {}),
+  };
+}
+
+/** The per-reporter rate limits of ServiceDeps, from the configuration. */
+export function reporterLimitsOf(config: Config): ReporterLimitSettings {
+  return {
+    reportsPerHour: config.reporterReportsPerHour,
+    reportsPerDay: config.reporterReportsPerDay,
+    messagesPer10Min: config.caseMessagesPer10Min,
   };
 }
 

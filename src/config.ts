@@ -23,6 +23,13 @@ export interface Config {
   loginRateLimit: number;
   /** OSV API requests (/v1/query, /v1/querybatch, /v1/vulns) allowed per client IP per minute. */
   queryRateLimit: number;
+  /** Reporter writes on a case link (/c/{token} replies and details, API with a case token) per client IP per minute. */
+  replyRateLimit: number;
+  /** Reports per reporter (account, else e-mail address) per hour and per day, all channels; 0 = no limit. */
+  reporterReportsPerHour: number;
+  reporterReportsPerDay: number;
+  /** Reporter messages per case per 10 minutes, all channels; 0 = no limit. */
+  caseMessagesPer10Min: number;
   logLevel: string;
   /** Trust X-Forwarded-For from a reverse proxy (off unless set). */
   trustProxy: boolean;
@@ -97,6 +104,10 @@ export function loadConfig(env: Env = process.env): Config {
     intakeRateLimit: intVar(env, 'PARLEY_INTAKE_RATE_LIMIT', 20, problems, 1, 10_000_000) ?? 20,
     loginRateLimit: intVar(env, 'PARLEY_LOGIN_RATE_LIMIT', 10, problems, 1, 10_000_000) ?? 10,
     queryRateLimit: intVar(env, 'PARLEY_QUERY_RATE_LIMIT', 600, problems, 1, 10_000_000) ?? 600,
+    replyRateLimit: intVar(env, 'PARLEY_REPLY_RATE_LIMIT', 30, problems, 1, 10_000_000) ?? 30,
+    reporterReportsPerHour: intVar(env, 'PARLEY_REPORTER_REPORTS_PER_HOUR', 10, problems, 0, 1_000_000) ?? 10,
+    reporterReportsPerDay: intVar(env, 'PARLEY_REPORTER_REPORTS_PER_DAY', 30, problems, 0, 1_000_000) ?? 30,
+    caseMessagesPer10Min: intVar(env, 'PARLEY_CASE_MESSAGES_PER_10MIN', 10, problems, 0, 1_000_000) ?? 10,
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.PARLEY_TRUST_PROXY === 'true' || env.PARLEY_TRUST_PROXY === '1',
     advisoryPrefix: env.PARLEY_ADVISORY_PREFIX || 'PARLEY',

@@ -7,6 +7,8 @@ import { registerProject } from './commands/project.command.ts';
 import { registerToken } from './commands/token.command.ts';
 import { registerPolicy } from './commands/policy.command.ts';
 import { registerAdvisoryCommands } from './commands/advisory.command.ts';
+import { registerAudit } from './commands/audit.command.ts';
+import { registerKeys } from './commands/keys.command.ts';
 import { runCommand } from './run.ts';
 
 const program = new Command()
@@ -22,5 +24,7 @@ registerProject(program);
 registerToken(program);
 registerPolicy(program);
 registerAdvisoryCommands(program);
+registerAudit(program);
+registerKeys(program);
 
 await runCommand(() => program.parseAsync(process.argv));

@@ -38,6 +38,24 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** A personal API token lacks the scope a request needs (names the scope). */
+export class InsufficientScopeError extends DomainError {
+  readonly code = 'insufficient-scope';
+  constructor(public readonly scope: string) {
+    super(`This API token lacks the "${scope}" scope this request needs. Create a token with it.`);
+  }
+}
+
+/** The project requires two-factor sign-in and the account (or this session) has none. */
+export class SecondFactorRequiredError extends DomainError {
+  readonly code = 'second-factor-required';
+  constructor(
+    message = 'This project requires two-factor sign-in. Set up an authenticator app or a passkey on /account/security, then sign in again with it.',
+  ) {
+    super(message);
+  }
+}
+
 export class UnauthenticatedError extends DomainError {
   readonly code = 'unauthenticated';
   constructor(message = 'Sign in or send a valid bearer token.') {
@@ -61,7 +79,11 @@ export class InvalidTransitionError extends ConflictError {
 
 export class TooManyRequestsError extends DomainError {
   readonly code = 'rate-limited';
-  constructor(message = 'Too many requests. Try again later.') {
+  constructor(
+    message = 'Too many requests. Try again later.',
+    /** When a retry can succeed, in whole seconds from now (HTTP Retry-After). */
+    public readonly retryAfterSeconds?: number,
+  ) {
     super(message);
   }
 }

@@ -38,7 +38,8 @@ export function parseMailPrefs(json: string | null | undefined): MailPrefs {
 export function prefForKind(kind: string): MailPrefKey | undefined {
   if (kind.startsWith('clock.')) return 'clocks';
   if (kind.startsWith('digest.')) return 'digest';
-  if (kind === 'case.new-report') return 'newReport';
+  // A case moved in from another project is a new report for its new team.
+  if (kind === 'case.new-report' || kind === 'case.moved-in') return 'newReport';
   if (kind === 'case.reporter-reply') return 'reporterReply';
   if (kind === 'case.assigned') return 'assigned';
   return undefined;

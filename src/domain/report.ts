@@ -1,6 +1,7 @@
 // A vulnerability report as a reporter submits it, and the rules every intake channel applies
 // (form, API, and later e-mail): required fields, lengths, contact and credit choices.
 import { ValidationError, type FieldError } from './errors.ts';
+import { reportRequirements, type ReportRules } from './report-requirements.ts';
 
 export const CREDIT_PREFERENCES = ['name', 'handle', 'anonymous'] as const;
 export type CreditPreference = (typeof CREDIT_PREFERENCES)[number];
@@ -25,11 +26,8 @@ export interface ReportInput {
   reporterPgpKey?: string;
 }
 
-/** What the project's policy asks of a report (policy `report` section). */
-export interface ReportRules {
-  requireSteps: boolean;
-  requireImpact: boolean;
-}
+/** What the project's policy asks of a report (policy `report` section); see report-requirements.ts. */
+export type { ReportRules } from './report-requirements.ts';
 
 /** Field limits, in characters. Generous for real write-ups, small enough to keep pages fast. */
 export const REPORT_LIMITS = {
@@ -76,14 +74,19 @@ export function parseReportInput(
   rules: ReportRules = { requireSteps: true, requireImpact: true },
 ): ReportInput {
   const errors: FieldError[] = [];
+  const req = reportRequirements(rules);
   const required = (field: keyof typeof REPORT_LIMITS, label: string, min = 1): string => {
     const v = text(raw[field]);
     if (raw[field] !== undefined && raw[field] !== null && typeof raw[field] !== 'string') {
       errors.push({ field, message: `${label} must be text.` });
     } else if (charLength(v) < min) {
+      // Say why when the project's policy, not Parley, asks for it: reporters then know it is on purpose.
+      const why = (req.policy.required as Set<string>).has(field)
+        ? ' This project’s policy asks for it.'
+        : '';
       errors.push({
         field,
-        message: min > 1 ? `${label} needs at least ${min} characters.` : `${label} is required.`,
+        message: (min > 1 ? `${label} needs at least ${min} characters.` : `${label} is required.`) + why,
       });
     } else if (charLength(v) > REPORT_LIMITS[field]) {
       errors.push({ field, message: `${label} is too long (at most ${REPORT_LIMITS[field]} characters).` });
@@ -102,15 +105,17 @@ export function parseReportInput(
     return v === '' ? null : v;
   };
 
-  const title = required('title', 'Title', 5);
-  const description = required('description', 'Description', 20);
-  const stepsToReproduce = rules.requireSteps
-    ? required('stepsToReproduce', 'Steps to reproduce')
-    : (optional('stepsToReproduce', 'Steps to reproduce') ?? '');
-  const impact = rules.requireImpact ? required('impact', 'Impact') : (optional('impact', 'Impact') ?? '');
-  const affectedVersions = required('affectedVersions', 'Affected versions');
-  const suggestedFix = optional('suggestedFix', 'Suggested fix');
-  const reporterEmail = optional('reporterEmail', 'E-mail');
+  const field = (f: 'stepsToReproduce' | 'impact' | 'suggestedFix', label: string) =>
+    req.required.has(f) ? required(f, label, req.min[f]) : optional(f, label);
+  const title = required('title', 'Title', req.min.title);
+  const description = required('description', 'Description', req.min.description);
+  const stepsToReproduce = field('stepsToReproduce', 'Steps to reproduce') ?? '';
+  const impact = field('impact', 'Impact') ?? '';
+  const affectedVersions = required('affectedVersions', 'Affected versions', req.min.affectedVersions);
+  const suggestedFix = field('suggestedFix', 'Suggested fix') || null;
+  const reporterEmail = req.required.has('reporterEmail')
+    ? required('reporterEmail', 'E-mail') || null
+    : optional('reporterEmail', 'E-mail');
   if (reporterEmail !== null && !isEmail(reporterEmail)) {
     errors.push({ field: 'reporterEmail', message: 'This does not look like an e-mail address.' });
   }

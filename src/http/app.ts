@@ -2,7 +2,7 @@
 // the error handler, the API and the pages. `server.ts` listens; tests call `app.inject()`.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -15,6 +15,7 @@ import type { Config } from '../config.ts';
 import type { Services } from '../services/index.ts';
 import { registerErrorHandling, handleError, isApiPath } from './plugins/problem.ts';
 import { registerActor, cookieSettings } from './plugins/actor.ts';
+import { registerAuditIp } from './plugins/audit-ip.ts';
 import { registerInputGuard } from './plugins/input-guard.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { loggerOptions } from './plugins/logging.ts';
@@ -50,12 +51,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain');
   registerValidation(app);
   const cookies = cookieSettings(config.publicUrl);
-  app.decorate('parley', { config, services, cookies });
+  const routes: RouteEntry[] = [];
+  app.decorate('parley', { config, services, cookies, routes });
 
   // JSON answers need only a few security headers; helmet's full set (rebuilt on every request) is
   // for pages. API routes opt out of helmet here and get a fixed set in one call instead.
+  // Every route is also listed in `app.parley.routes` (registered before any route, so none is
+  // missed): the access-matrix test checks each one against every role, new ones included.
   app.addHook('onRoute', (route) => {
     if (isApiPath(route.url)) (route as { helmet?: boolean }).helmet = false;
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD') routes.push({ method, url: route.url, schema: route.schema });
   });
   const apiHeaders: Record<string, string> = {
     'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
@@ -110,6 +116,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   registerActor(app, services.auth, cookies);
+  registerAuditIp(app);
   registerInputGuard(app);
 
   await app.register(swagger, {
@@ -146,8 +153,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   return app;
 }
 
+/** A registered route: method (HEAD twins of GET routes left out), URL pattern, and its schema if any. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  schema?: FastifySchema | undefined;
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
-    parley: { config: Config; services: Services; cookies: ReturnType<typeof cookieSettings> };
+    parley: {
+      config: Config;
+      services: Services;
+      cookies: ReturnType<typeof cookieSettings>;
+      routes: RouteEntry[];
+    };
   }
 }

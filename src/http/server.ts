@@ -2,7 +2,7 @@
 // in-flight requests and jobs finish, then close the database.
 import type { Config } from '../config.ts';
 import { openCore } from '../bootstrap.ts';
-import { loadOrCreateSecretKey } from '../secret-key.ts';
+import { loadKeyRing } from '../secret-key.ts';
 import { buildApp } from './app.ts';
 import { publicLink } from '../config.ts';
 import { createJobRunner } from '../jobs/index.ts';
@@ -10,9 +10,9 @@ import { startInboundSmtp } from '../integrations/mail/inbound-server.ts';
 import { createOutboxWorker } from '../jobs/outbox.ts';
 
 export async function serve(config: Config): Promise<void> {
-  const secret = loadOrCreateSecretKey(config.secretKeyFile);
-  const core = await openCore(config, { migrate: true, secret });
-  const app = await buildApp({ config, services: core.services, secret });
+  const keyRing = loadKeyRing(config.secretKeyFile);
+  const core = await openCore(config, { migrate: true, keyRing });
+  const app = await buildApp({ config, services: core.services, secret: core.secret });
   await app.listen({ host: config.host, port: config.port });
   app.log.info(
     { database: core.handle.describe, publicUrl: config.publicUrl.toString() },

@@ -6,6 +6,7 @@ import { registerSlaReminders } from './sla-reminders.job.ts';
 import { registerDailyDigest } from './daily-digest.job.ts';
 import { registerPublishAdvisories } from './publish-advisories.job.ts';
 import { registerNotifyReport } from './notify-report.job.ts';
+import { registerPartyReminders } from './party-reminders.job.ts';
 
 export function createJobRunner(core: Core, logger: JobLogger): JobRunner {
   const runner = new JobRunner({
@@ -18,5 +19,6 @@ export function createJobRunner(core: Core, logger: JobLogger): JobRunner {
   registerDailyDigest(runner, core.services);
   registerPublishAdvisories(runner, core.services);
   registerNotifyReport(runner, core.services);
+  registerPartyReminders(runner, core.services);
   return runner;
 }

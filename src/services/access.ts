@@ -1,26 +1,39 @@
-// Need-to-know rules in one place. A case is visible to its project's team (and instance admins)
-// and, through its secret token, to its reporter. Anything else answers "not found", so that the
-// existence of a case never leaks.
+// Need-to-know rules in one place. A case is visible to its project's team (and instance admins),
+// through its secret token to its reporter, to the collaborators invited to that one case, and to
+// the contacts of the parties (vendors, distributors) invited to it — each seeing only their part.
+// Anything else answers "not found", so that the existence of a case never leaks.
 import type { Kysely } from 'kysely';
 import { NotFoundError, ForbiddenError, UnauthenticatedError } from '../domain/errors.ts';
 import type { ProjectRole } from '../domain/roles.ts';
 import type { Database, CaseRow, ProjectRow } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
+import { findGuestAccess } from '../storage/repositories/coordination.repository.ts';
 import type { Actor, UserIdentity } from './actor.ts';
+import { assertSecondFactorFor } from './accounts/two-factor-rule.ts';
 
-export type CaseAccess = { as: 'team'; role: ProjectRole | 'admin'; user: UserIdentity } | { as: 'reporter' };
+export type CaseAccess =
+  | { as: 'team'; role: ProjectRole | 'admin'; user: UserIdentity }
+  | { as: 'reporter' }
+  /** Invited to this one case: reads it as the team does, writes internal notes, changes nothing. */
+  | { as: 'collaborator'; user: UserIdentity }
+  /** A contact of a party: sees only what is shared with parties and its own party's thread. */
+  | { as: 'party'; user: UserIdentity; partyId: string };
 
-/** The actor's standing on a project: its role, 'admin' for instance admins, or undefined. */
+/**
+ * The actor's standing on a project: its role, 'admin' for instance admins, or undefined. Throws
+ * SecondFactorRequiredError when the project requires 2FA and the member (or admin) lacks it.
+ */
 export async function projectRole(
   db: Kysely<Database>,
   actor: Actor,
   projectId: string,
 ): Promise<ProjectRole | 'admin' | undefined> {
   if (actor.kind !== 'user') return undefined;
-  const role = await projects.findRole(db, projectId, actor.user.id);
-  if (role) return role;
-  return actor.user.isAdmin ? 'admin' : undefined;
+  const role =
+    (await projects.findRole(db, projectId, actor.user.id)) ?? (actor.user.isAdmin ? 'admin' : undefined);
+  if (role) await assertSecondFactorFor(db, actor, projectId);
+  return role;
 }
 
 export async function caseAccess(
@@ -31,7 +44,11 @@ export async function caseAccess(
   if (actor.kind === 'reporter') return actor.caseId === c.id ? { as: 'reporter' } : undefined;
   if (actor.kind !== 'user') return undefined;
   const role = await projectRole(db, actor, c.project_id);
-  return role ? { as: 'team', role, user: actor.user } : undefined;
+  if (role) return { as: 'team', role, user: actor.user };
+  const guest = await findGuestAccess(db, c.id, actor.user.id);
+  if (guest.collaborator) return { as: 'collaborator', user: actor.user };
+  if (guest.partyId) return { as: 'party', user: actor.user, partyId: guest.partyId };
+  return undefined;
 }
 
 /** Loads a case by opaque id or key and the actor's access to it, or throws NotFound. */

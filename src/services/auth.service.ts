@@ -1,5 +1,6 @@
-// Accounts: the first-run setup link, admins, login sessions, personal API tokens, account
-// activation links, and turning a presented credential (cookie or bearer) into an Actor.
+// Accounts: the first-run setup link, admins, password login (first step), personal API tokens
+// from the CLI, account activation links, and turning a presented credential (cookie or bearer)
+// into an Actor. Second factors, sessions, tokens and resets live in services/accounts/.
 import {
   ValidationError,
   UnauthenticatedError,
@@ -11,13 +12,18 @@ import { isEmail } from '../domain/report.ts';
 import * as users from '../storage/repositories/user.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
 import { hashSecret, iso, type ServiceDeps } from './deps.ts';
-import type { Actor, UserIdentity } from './actor.ts';
+import { ANONYMOUS, type Actor, type UserIdentity } from './actor.ts';
 import { PASSWORD_MAX, PASSWORD_MIN } from './passwords.ts';
+import { recordAudit } from './audit/audit-log.ts';
+import { accountHasSecondFactor } from '../storage/repositories/account-security.repository.ts';
+import { openSession, SESSION_TTL_MS, type ClientMeta } from './accounts/sessions.service.ts';
+import { createTokenForEmail, PERSONAL_TOKEN_PREFIX } from './accounts/api-tokens.service.ts';
+import { parseStoredScopes } from '../domain/token-scopes.ts';
 
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000; // sliding: renewed while used
+export { SESSION_TTL_MS, PERSONAL_TOKEN_PREFIX };
+
 export const SETUP_LINK_TTL_MS = 24 * 60 * 60 * 1000;
 export const ACTIVATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-export const PERSONAL_TOKEN_PREFIX = 'pat_';
 export const CASE_TOKEN_PREFIX = 'rct_';
 
 export interface AccountInput {
@@ -48,8 +54,14 @@ function parseAccount(input: AccountInput, needPassword: boolean) {
   return { email, name, password };
 }
 
-function identity(u: { id: string; email: string; name: string; is_admin: number }): UserIdentity {
-  return { id: u.id, email: u.email, name: u.name, isAdmin: u.is_admin === 1 };
+function identity(
+  u: { id: string; email: string; name: string; is_admin: number },
+  hasSecondFactor = false,
+): UserIdentity {
+  const id: UserIdentity = { id: u.id, email: u.email, name: u.name, isAdmin: u.is_admin === 1 };
+  // Only when true, so identities compare equal however they were read.
+  if (hasSecondFactor) id.hasSecondFactor = true;
+  return id;
 }
 
 export class AuthService {
@@ -82,7 +94,17 @@ export class AuthService {
       created_at: iso(this.now()),
     };
     try {
-      await users.insertUser(this.deps.db, row);
+      await this.deps.db.transaction().execute(async (trx) => {
+        await users.insertUser(trx, row);
+        // 'system': the operator's CLI or the one-time setup link; invitations are audited by the inviter.
+        const action = opts.admin ? 'admin.created' : 'account.created';
+        await recordAudit(trx, this.deps, {
+          action,
+          actor: 'system',
+          target: email,
+          data: { userId: row.id },
+        });
+      });
     } catch (e) {
       // A concurrent sign-up with the same e-mail lost the race on the unique index.
       if (await users.findUserByEmail(this.deps.db, email))
@@ -196,70 +218,81 @@ export class AuthService {
     return identity(u!);
   }
 
-  /** Checks e-mail and password; on success opens a session and returns its secret cookie value. */
-  async login(email: unknown, password: unknown, meta: { ip?: string; userAgent?: string }) {
-    const fail = () => new UnauthenticatedError('Wrong e-mail or password.');
+  /**
+   * Checks e-mail and password. An account with a second factor gets a pending session (the second
+   * step is /login/second-factor; `pending` is true), any other a full one. Returns the cookie value.
+   */
+  async login(email: unknown, password: unknown, meta: ClientMeta) {
+    const fail = async (target: unknown, userId?: string) => {
+      await recordAudit(this.deps.db, this.deps, {
+        action: 'auth.login-failed',
+        actor: ANONYMOUS,
+        ip: meta.ip,
+        target: typeof target === 'string' ? target.trim().toLowerCase() : null,
+        data: userId ? { userId } : {},
+      });
+      return new UnauthenticatedError('Wrong e-mail or password.');
+    };
     if (typeof email !== 'string' || typeof password !== 'string' || password.length > PASSWORD_MAX)
-      throw fail();
+      throw await fail(email);
     const user = await users.findUserByEmail(this.deps.db, email.trim());
     if (!user || !user.password_hash || user.disabled_at) {
       this.dummyHash ??= this.deps.passwords.hash(this.deps.random.token(16));
       await this.deps.passwords.verify(await this.dummyHash, password);
-      throw fail();
+      throw await fail(email, user?.id);
     }
-    if (!(await this.deps.passwords.verify(user.password_hash, password))) throw fail();
-    const secret = this.deps.random.token(32);
-    const now = this.now();
-    await users.insertSession(this.deps.db, {
-      id_hash: hashSecret(secret),
-      user_id: user.id,
-      created_at: iso(now),
-      last_seen_at: iso(now),
-      expires_at: iso(new Date(now.getTime() + SESSION_TTL_MS)),
-      ip: meta.ip?.slice(0, 64) ?? null,
-      user_agent: meta.userAgent?.slice(0, 512) ?? null,
+    if (!(await this.deps.passwords.verify(user.password_hash, password))) throw await fail(email, user.id);
+    const pending = await accountHasSecondFactor(this.deps.db, user.id);
+    const ident = identity(user);
+    const sessionSecret = await this.deps.db.transaction().execute(async (trx) => {
+      const secret = await openSession(trx, this.deps, user.id, pending ? null : 'none', meta);
+      if (!pending)
+        await recordAudit(trx, this.deps, {
+          action: 'auth.login',
+          actor: { kind: 'user', user: ident, via: 'session' },
+          ip: meta.ip,
+          data: { secondFactor: 'none' },
+        });
+      return secret;
     });
-    return { sessionSecret: secret, user: identity(user) };
+    return { sessionSecret, user: ident, pending };
   }
 
-  async logout(sessionSecret: string): Promise<void> {
-    await users.deleteSession(this.deps.db, hashSecret(sessionSecret));
+  async logout(sessionSecret: string, meta: ClientMeta = {}): Promise<void> {
+    const user = await this.resolveSession(sessionSecret);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await users.deleteSession(trx, hashSecret(sessionSecret));
+      if (user)
+        await recordAudit(trx, this.deps, {
+          action: 'auth.logout',
+          actor: { kind: 'user', user, via: 'session' },
+          ip: meta.ip,
+        });
+    });
   }
 
-  /** The user behind a session cookie, or null. Renews the session's expiry at most once a minute. */
+  /**
+   * The user behind a session cookie, or null; null too for a login still waiting for its second
+   * factor, which counts as signed in nowhere. Renews the session's expiry at most once a minute.
+   */
   async resolveSession(sessionSecret: string): Promise<UserIdentity | null> {
     const now = this.now();
     const idHash = hashSecret(sessionSecret);
     const s = await users.findSessionUser(this.deps.db, idHash, iso(now));
-    if (!s || s.disabled_at) return null;
+    if (!s || s.disabled_at || s.second_factor === null) return null;
     if (now.getTime() - Date.parse(s.last_seen_at) > 60_000) {
       await users.touchSession(this.deps.db, idHash, iso(now), iso(new Date(now.getTime() + SESSION_TTL_MS)));
     }
-    return identity(s);
+    // Two-factor standing needs both: the account has a factor now, and this session was opened with one.
+    return identity(s, Number(s.has_second_factor) === 1 && s.second_factor !== 'none');
   }
 
-  /** Creates a personal API token for the account with this e-mail; returns the secret once. */
-  async createApiToken(email: string, name: string): Promise<{ token: string; id: string }> {
-    const user = await users.findUserByEmail(this.deps.db, email);
-    if (!user) throw new NotFoundError(`No account has the e-mail ${email}.`);
-    const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 100)
-      throw new ValidationError([
-        { field: 'name', message: 'Give the token a name (at most 100 characters).' },
-      ]);
-    const token = PERSONAL_TOKEN_PREFIX + this.deps.random.token(32);
-    const id = this.deps.random.uuid();
-    await users.insertApiToken(this.deps.db, {
-      id,
-      user_id: user.id,
-      name: trimmed,
-      token_hash: hashSecret(token),
-      created_at: iso(this.now()),
-    });
-    return { token, id };
+  /** A personal API token for the account with this e-mail (the CLI); see createTokenForEmail. */
+  createApiToken(email: string, name: string, opts: { scopes?: unknown; expiresAt?: Date | null } = {}) {
+    return createTokenForEmail(this.deps, email, name, opts);
   }
 
-  /** A bearer token is either a personal API token or a reporter's case token. */
+  /** A bearer token is either a personal API token (with its scopes) or a reporter's case token. */
   async resolveBearer(token: string): Promise<Actor | null> {
     if (token.length > 200) return null;
     const now = this.now();
@@ -270,7 +303,12 @@ export class AuthService {
       if (!t.last_used_at || now.getTime() - Date.parse(t.last_used_at) > 60_000) {
         await users.markApiTokenUsed(this.deps.db, t.token_id, iso(now));
       }
-      return { kind: 'user', user: identity(t), via: 'api-token' };
+      return {
+        kind: 'user',
+        user: identity(t, Number(t.has_second_factor) === 1),
+        via: 'api-token',
+        scopes: parseStoredScopes(t.scopes),
+      };
     }
     return this.resolveCaseToken(token);
   }

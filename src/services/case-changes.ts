@@ -17,9 +17,11 @@ import * as cases from '../storage/repositories/case.repository.ts';
 
 export type EventInput = {
   type: string;
-  visibility: 'reporter' | 'internal';
+  /** `parties`: shown to parties — every party when partyId is unset, else that party only. */
+  visibility: 'reporter' | 'internal' | 'parties';
   data?: Record<string, unknown>;
   messageId?: string;
+  partyId?: string | null;
 };
 
 export interface Changes {

@@ -30,5 +30,6 @@ export async function appendCaseEvent(
     visibility: e.visibility,
     message_id: messageId,
     data: JSON.stringify(e.data ?? {}),
+    party_id: e.partyId ?? null,
   });
 }

@@ -6,6 +6,8 @@ import type { Policy } from '../domain/policy/policy.types.ts';
 import type { PolicyService } from './policy.service.ts';
 import { nextDueAt } from './case-clocks.ts';
 import { readReportInput } from './encrypted-report.ts';
+import type { ReportInput } from '../domain/report.ts';
+import { reporterLimits } from './triage/reporter-limits.ts';
 import { ProjectKeyService } from './project-keys.service.ts';
 import type { ProjectRow } from '../storage/schema.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
@@ -56,6 +58,24 @@ export class ReportIntake {
     const policy = await this.policies.policyOf(project.id, project.policy_version);
     const { input, encrypted } = await readReportInput(this.keys, project.id, raw, policy.report);
     checkScopeCategory(policy, input.scopeCategory);
+    // Per-reporter limits (triage/reporter-limits.ts): counted as pending until the write settles.
+    const release = await reporterLimits(this.deps).reserveReport(
+      input.reporterEmail ? { email: input.reporterEmail } : null,
+    );
+    try {
+      return await this.write(project, policy, input, encrypted, channel);
+    } finally {
+      release();
+    }
+  }
+
+  private async write(
+    project: ProjectRow,
+    policy: Policy,
+    input: ReportInput,
+    encrypted: boolean,
+    channel: 'web' | 'api',
+  ): Promise<SubmittedReport> {
     const token = CASE_TOKEN_PREFIX + this.deps.random.token(32);
     const id = this.deps.random.uuid();
     const at = this.deps.clock.now();

@@ -13,16 +13,25 @@ import { teamChanges, reporterChanges, parseTransition, type EventInput } from '
 import { parseListFilter, toSummary, type CaseListFilter } from './case-list.ts';
 import { ReportIntake, type SubmittedReport } from './case-intake.ts';
 import { loadCase, requireUser, type CaseAccess } from './access.ts';
+import { barredProjects } from './accounts/two-factor-rule.ts';
 import type { PolicyService } from './policy.service.ts';
 import { caseClocks, settleClocks } from './case-clocks.ts';
 import { severityChanges, SEVERITY_FIELDS } from './case-severity.ts';
-import { buildCaseView } from './case-view.ts';
+import { buildCaseView, type CaseView } from './case-view.ts';
+import { recordGuestView } from './coordination/guest-views.ts';
+import { addPartyMessage, type PartyMessageHooks } from './coordination/party-messages.ts';
+export type { PartyMessageHooks } from './coordination/party-messages.ts';
 import type { CaseNotifier } from './notify/case-notifier.ts';
 import { appendCaseEvent } from './case-events.ts';
+import { reporterLimits } from './triage/reporter-limits.ts';
+import { recordAudit } from './audit/audit-log.ts';
 import { nextDeadline, clockLabel as clockLabelOf } from '../domain/sla/clocks.ts';
-import { type CaseSummary, type ReporterCaseView, type TeamCaseView } from './presenters/case.presenter.ts';
+import { type CaseSummary, type TeamCaseView } from './presenters/case.presenter.ts';
 
 export const MESSAGE_MAX = 50_000;
+/** The inbox counts matching cases up to this many; beyond, its total reads "10,000+". */
+export const LIST_COUNT_CAP = 10_000;
+
 export { LIST_MAX, type CaseListFilter } from './case-list.ts';
 export type { SubmittedReport } from './case-intake.ts';
 
@@ -33,6 +42,7 @@ export class CaseService {
     private readonly deps: ServiceDeps,
     private readonly policies: PolicyService,
     private readonly notifier?: CaseNotifier,
+    private readonly parties?: PartyMessageHooks,
   ) {
     this.intake = new ReportIntake(deps, policies, notifier);
   }
@@ -62,14 +72,24 @@ export class CaseService {
     return this.intake.submit(slug, raw, channel);
   }
 
-  /** A case as the actor may see it: the team's full view or the reporter's shared view. */
-  async get(actor: Actor, ref: { id?: string; key?: string }): Promise<TeamCaseView | ReporterCaseView> {
+  /**
+   * A case as the actor may see it: the team's full view (collaborators read it too), the
+   * reporter's shared view, or a party's narrow view. Reads by collaborators and parties are recorded.
+   */
+  async get(
+    actor: Actor,
+    ref: { id?: string; key?: string },
+    meta: { ip?: string; timelineLimit?: number | undefined } = {},
+  ): Promise<CaseView> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    return this.view(row, access);
+    await recordGuestView(this.deps, row, actor, access, meta);
+    return this.view(row, access, meta.timelineLimit);
   }
 
-  private async view(row: CaseRow, access: CaseAccess): Promise<TeamCaseView | ReporterCaseView> {
-    return buildCaseView(this.deps.db, row, access, await this.policyOf(row), this.deps.clock.now());
+  private async view(row: CaseRow, access: CaseAccess, timelineLimit?: number): Promise<CaseView> {
+    return buildCaseView(this.deps.db, row, access, await this.policyOf(row), this.deps.clock.now(), {
+      timelineLimit,
+    });
   }
 
   /** Team members a case can be assigned to. Team only. */
@@ -84,22 +104,34 @@ export class CaseService {
   }
 
   /** The inbox: cases of the user's projects (every project for instance admins). */
-  async list(actor: Actor, f: CaseListFilter): Promise<{ items: CaseSummary[]; total: number }> {
+  async list(
+    actor: Actor,
+    f: CaseListFilter,
+  ): Promise<{ items: CaseSummary[]; total: number; totalIsLowerBound: boolean }> {
     const user = requireUser(actor);
     const { states: wanted, order, limit, offset } = parseListFilter(f);
     let projectIds: string[] | undefined;
     if (!user.isAdmin)
       projectIds = (await projects.listMembershipsOfUser(this.deps.db, user.id)).map((m) => m.id);
+    // Projects whose 2FA rule the user does not meet are left out (their pages say why).
+    const barred = await barredProjects(this.deps.db, actor, projectIds);
+    if (barred.size)
+      projectIds = (projectIds ?? (await projects.listProjects(this.deps.db)).map((p) => p.id)).filter(
+        (id) => !barred.has(id),
+      );
     if (f.project) {
       const p = await projects.findProjectBySlug(this.deps.db, f.project);
       // A project the user cannot see yields an empty list, exactly like one that does not exist.
       projectIds = p && (!projectIds || projectIds.includes(p.id)) ? [p.id] : [];
     }
     const q = { projectIds, states: wanted.length ? wanted : undefined };
-    const [rows, total] = await Promise.all([
+    const [rows, counted] = await Promise.all([
       cases.listCases(this.deps.db, { ...q, order, limit, offset }),
-      cases.countCases(this.deps.db, q),
+      cases.countCases(this.deps.db, q, LIST_COUNT_CAP),
     ]);
+    // Past the cap the total is a lower bound ("10,000+"): an exact count would read every row.
+    const total = Math.min(counted, LIST_COUNT_CAP);
+    const totalIsLowerBound = counted > LIST_COUNT_CAP;
     const now = this.deps.clock.now();
     const items = await Promise.all(
       rows.map(async (r) => {
@@ -119,7 +151,7 @@ export class CaseService {
         );
       }),
     );
-    return { items, total };
+    return { items, total, totalIsLowerBound };
   }
 
   /** Moves a case along its lifecycle. Team only; the rules are in domain/case-state.ts. */
@@ -178,24 +210,44 @@ export class CaseService {
         visibility: 'reporter',
         data,
       });
+      await recordAudit(trx, this.deps, {
+        action: 'case.state-changed',
+        actor,
+        projectId: row.project_id,
+        caseId: row.id,
+        target: row.key,
+        data: severityChanged ? { ...data, severity: outcome.severity } : data,
+      });
     });
     return (await this.get(actor, { id: row.id })) as TeamCaseView;
   }
 
-  /** Adds a message: the team may write shared replies or internal notes; a reporter only shared ones. */
+  /**
+   * Adds a message. The team writes shared replies, internal notes, or to parties (every party, or
+   * one party's thread: `audience: 'parties'`, `partyId`); a reporter only shared replies; a
+   * collaborator only internal notes; a party contact only into its party's thread with the team.
+   */
   async addMessage(
     actor: Actor,
     ref: { id?: string; key?: string },
-    input: { body: unknown; internal?: unknown },
+    input: { body: unknown; internal?: unknown; audience?: unknown; partyId?: unknown },
     channel: 'web' | 'api' = 'web',
-  ): Promise<{ id: string; visibility: 'reporter' | 'internal' }> {
+  ): Promise<{ id: string; visibility: 'reporter' | 'internal' | 'parties' }> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
+    if (input.audience === 'parties' || access.as === 'party')
+      return addPartyMessage(this.deps, this.notifier, this.parties, { actor, row, access, input, channel });
+    if (access.as === 'collaborator' && input.internal !== true && input.internal !== 'true')
+      throw new ForbiddenError('Collaborators write internal notes to the team, not to the reporter.');
+    if (input.audience !== undefined && input.audience !== 'reporter' && input.audience !== 'internal')
+      throw new ValidationError([{ field: 'audience', message: 'Use reporter, internal or parties.' }]);
+    if (input.audience === 'internal') input = { ...input, internal: true };
     const body = typeof input.body === 'string' ? input.body.replace(/\r\n?/g, '\n').trim() : '';
     if (!body) throw new ValidationError([{ field: 'body', message: 'Write a message.' }]);
     if (body.length > MESSAGE_MAX)
       throw new ValidationError([{ field: 'body', message: `At most ${MESSAGE_MAX} characters.` }]);
+    if (access.as === 'reporter') await reporterLimits(this.deps).checkMessage(row.id);
     const internal = input.internal === true || input.internal === 'true' || input.internal === 'on';
-    if (internal && access.as !== 'team')
+    if (internal && access.as !== 'team' && access.as !== 'collaborator')
       throw new ForbiddenError('Only the security team writes internal notes.');
     if (
       input.internal !== undefined &&
@@ -212,8 +264,8 @@ export class CaseService {
       await cases.insertMessage(trx, {
         id,
         case_id: row.id,
-        author_kind: access.as === 'team' ? 'user' : 'reporter',
-        author_user_id: access.as === 'team' ? access.user.id : null,
+        author_kind: access.as === 'reporter' ? 'reporter' : 'user',
+        author_user_id: access.as === 'reporter' ? null : access.user.id,
         visibility,
         channel,
         body,
@@ -246,8 +298,10 @@ export class CaseService {
     actor: Actor,
     ref: { id?: string; key?: string },
     raw: Record<string, unknown>,
-  ): Promise<TeamCaseView | ReporterCaseView> {
+  ): Promise<CaseView> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
+    if (access.as === 'collaborator' || access.as === 'party')
+      throw new ForbiddenError('Only the security team changes the case.');
     const allowed =
       access.as === 'team'
         ? ['title', 'assigneeId', 'needsInfo', ...SEVERITY_FIELDS]

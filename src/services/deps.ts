@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Dialect } from '../storage/db.ts';
 import type { ReportBatchWriter } from '../storage/report-intake.ts';
+import type { ReporterLimitSettings } from './triage/reporter-limits.ts';
+import type { KeyRing } from '../storage/encryption/key-ring.ts';
 
 export interface Clock {
   now(): Date;
@@ -35,8 +37,12 @@ export interface ServiceDeps {
   advisories?: Partial<AdvisorySettings>;
   /** The instance secret (PARLEY_SECRET_KEY_FILE): keys for reply tokens, private-key passphrases. */
   secret: Buffer;
+  /** The data keys of encryption at rest (the same key file), for `parley keys`; absent in some tests. */
+  keyRing?: KeyRing;
   /** Mail addresses and whether mail can go out; defaults from the public URL. */
   mail?: Partial<MailSettings>;
+  /** Per-reporter rate limits (see triage/reporter-limits.ts); absent: no per-reporter limits. */
+  limits?: Partial<ReporterLimitSettings>;
 }
 
 export interface MailSettings {

@@ -21,6 +21,21 @@ import { OutboxAdminService } from './outbox/outbox-admin.service.ts';
 import { MailPrefsService } from './mail-prefs.service.ts';
 import { MailIntakeService } from './mail/mail-intake.service.ts';
 import { WebhookService } from './webhooks/webhook.service.ts';
+import { KeyService } from './keys/key.service.ts';
+import { TotpService } from './accounts/totp.service.ts';
+import { SecondFactorService } from './accounts/second-factor.service.ts';
+import { PasskeyService } from './accounts/passkey.service.ts';
+import { PasswordResetService } from './accounts/password-reset.service.ts';
+import { SessionService } from './accounts/sessions.service.ts';
+import { ApiTokenService } from './accounts/api-tokens.service.ts';
+import { ProjectSecurityService } from './accounts/project-security.service.ts';
+import { CollaboratorService } from './coordination/collaborator.service.ts';
+import { PartyService } from './coordination/party.service.ts';
+import { PartyActivityService } from './coordination/party-activity.service.ts';
+import { EmbargoService } from './coordination/embargo.service.ts';
+import { CaseMoveService } from './case-move.service.ts';
+import { AuditService } from './audit/audit.service.ts';
+import { TriageService } from './triage/triage.service.ts';
 
 export interface Services {
   deps: ServiceDeps;
@@ -45,13 +60,31 @@ export interface Services {
   mailPrefs: MailPrefsService;
   mailIntake: MailIntakeService;
   webhooks: WebhookService;
+  keys: KeyService;
+  collaborators: CollaboratorService;
+  parties: PartyService;
+  partyActivity: PartyActivityService;
+  embargo: EmbargoService;
+  totp: TotpService;
+  secondFactor: SecondFactorService;
+  passkeys: PasskeyService;
+  passwordReset: PasswordResetService;
+  sessions: SessionService;
+  apiTokens: ApiTokenService;
+  projectSecurity: ProjectSecurityService;
+  caseMove: CaseMoveService;
+  audit: AuditService;
+  triage: TriageService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const auth = new AuthService(deps);
+  const totp = new TotpService(deps);
+  const secondFactor = new SecondFactorService(deps, totp);
   const policies = new PolicyService(deps);
   const caseNotifier = new CaseNotifier(deps, policies);
-  const cases = new CaseService(deps, policies, caseNotifier);
+  const partyActivity = new PartyActivityService(deps, auth);
+  const cases = new CaseService(deps, policies, caseNotifier, partyActivity);
   policies.onChange((slug) => cases.projectChanged(slug));
   const notifications = new NotificationService(deps);
   const advisories = new AdvisoryService(deps);
@@ -81,5 +114,20 @@ export function createServices(deps: ServiceDeps): Services {
     mailPrefs: new MailPrefsService(deps),
     mailIntake: new MailIntakeService(deps, policies, caseNotifier, projectKeys),
     webhooks: new WebhookService(deps),
+    keys: new KeyService(deps),
+    collaborators: new CollaboratorService(deps, auth),
+    parties: new PartyService(deps, auth),
+    partyActivity,
+    embargo: new EmbargoService(deps, policies, caseNotifier),
+    totp,
+    secondFactor,
+    passkeys: new PasskeyService(deps, totp, secondFactor),
+    passwordReset: new PasswordResetService(deps),
+    sessions: new SessionService(deps),
+    apiTokens: new ApiTokenService(deps),
+    projectSecurity: new ProjectSecurityService(deps),
+    caseMove: new CaseMoveService(deps, policies, caseNotifier),
+    audit: new AuditService(deps),
+    triage: new TriageService(deps, cases),
   };
 }

@@ -7,6 +7,7 @@ import { computeMetrics, type Metrics, type MetricsCase } from '../domain/metric
 import * as cases from '../storage/repositories/case.repository.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import { projectRole, requireUser } from './access.ts';
+import { barredProjects } from './accounts/two-factor-rule.ts';
 import type { Actor } from './actor.ts';
 import { caseClocks } from './case-clocks.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -33,9 +34,12 @@ export class MetricsService {
   /** Across every project the user is on (every project for instance admins). */
   async forInstance(actor: Actor): Promise<MetricsReport> {
     const user = requireUser(actor);
-    const ids = user.isAdmin
+    const all = user.isAdmin
       ? (await projects.listProjects(this.deps.db)).map((p) => p.id)
       : (await projects.listMembershipsOfUser(this.deps.db, user.id)).map((m) => m.id);
+    // Projects whose 2FA rule the user does not meet are left out.
+    const barred = await barredProjects(this.deps.db, actor, all);
+    const ids = all.filter((id) => !barred.has(id));
     return { scope: { kind: 'instance', projects: ids.length }, metrics: await this.compute(ids) };
   }
 

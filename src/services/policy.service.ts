@@ -14,6 +14,7 @@ import { requireMaintainer } from './access.ts';
 import type { Actor } from './actor.ts';
 import { iso, type ServiceDeps } from './deps.ts';
 import { ProjectKeyService } from './project-keys.service.ts';
+import { recordAudit } from './audit/audit-log.ts';
 
 export interface ProjectPolicy {
   project: ProjectRow;
@@ -121,9 +122,10 @@ export class PolicyService {
 
   /** Validates a proposed policy and shows what would change against the version in force. */
   async preview(actor: Actor, slug: string, source: unknown): Promise<PolicyPreview> {
-    const text = sourceText(source);
     const cur = await this.current(slug);
+    // Who may ask comes before what they sent: a stranger learns nothing from a validation error.
     await requireMaintainer(this.deps.db, actor, cur.project);
+    const text = sourceText(source);
     const r = parsePolicy(text);
     return {
       valid: r.ok,
@@ -142,9 +144,9 @@ export class PolicyService {
     slug: string,
     input: { source?: unknown; note?: unknown; baseVersion?: unknown },
   ): Promise<{ version: number; diff: DiffLine[] }> {
-    const text = sourceText(input.source);
     const cur = await this.current(slug);
     const user = await requireMaintainer(this.deps.db, actor, cur.project);
+    const text = sourceText(input.source);
     const r = parsePolicy(text);
     if (!r.ok) {
       throw new ValidationError(
@@ -171,8 +173,8 @@ export class PolicyService {
       );
     }
     const version = cur.version + 1;
-    const saved = await this.deps.db.transaction().execute((trx) =>
-      policies.insertPolicyVersion(
+    const saved = await this.deps.db.transaction().execute(async (trx) => {
+      const ok = await policies.insertPolicyVersion(
         trx,
         {
           project_id: cur.project.id,
@@ -183,8 +185,17 @@ export class PolicyService {
           created_by: user.id,
         },
         cur.version,
-      ),
-    );
+      );
+      if (ok)
+        await recordAudit(trx, this.deps, {
+          action: 'project.policy-changed',
+          actor,
+          projectId: cur.project.id,
+          target: slug,
+          data: { from: cur.version, to: version, ...(note ? { note } : {}) },
+        });
+      return ok;
+    });
     if (!saved) throw new ConflictError('The policy changed meanwhile; reload and edit again.');
     this.parsed.set(`${cur.project.id}:${version}`, r.policy);
     for (const fn of this.listeners) fn(slug);

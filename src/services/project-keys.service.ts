@@ -18,6 +18,7 @@ import { clearsignWithKey, decryptWithKey, type Decrypted } from '../integration
 import { requireMaintainer } from './access.ts';
 import type { Actor } from './actor.ts';
 import { derivedKey, iso, mailSettings, type ServiceDeps } from './deps.ts';
+import { recordAudit } from './audit/audit-log.ts';
 
 /** What anyone may know about a project's key. */
 export interface ProjectKeyInfo {
@@ -85,13 +86,13 @@ export class ProjectKeyService {
 
   /** Generates a new key pair for the project (maintainers). */
   async generate(actor: Actor, slug: string, opts: ReplaceOption = {}): Promise<ProjectKeyInfo> {
-    const { project, userId } = await this.forMaintainer(actor, slug, opts);
+    const { project, userId, replaced } = await this.forMaintainer(actor, slug, opts);
     const pair = await generateKeyPair({
       name: `${project.name} security team`,
       email: `${project.slug}@${mailSettings(this.deps).inboundDomain}`,
       passphrase: this.passphrase(project.id),
     });
-    return this.store(project, pair, 'generated', userId);
+    return this.store(project, pair, 'generated', userId, actor, replaced);
   }
 
   /**
@@ -105,13 +106,13 @@ export class ProjectKeyService {
     passphrase?: string,
     opts: ReplaceOption = {},
   ): Promise<ProjectKeyInfo> {
-    const { project, userId } = await this.forMaintainer(actor, slug, opts);
+    const { project, userId, replaced } = await this.forMaintainer(actor, slug, opts);
     const pair = await importPrivateKey(
       armoredPrivateKey,
       passphrase || undefined,
       this.passphrase(project.id),
     );
-    return this.store(project, pair, 'imported', userId);
+    return this.store(project, pair, 'imported', userId, actor, replaced);
   }
 
   /** Removes the project's key; encrypted intake stops and security.txt is served unsigned. */
@@ -119,7 +120,19 @@ export class ProjectKeyService {
     const project = await this.project(slug);
     await requireMaintainer(this.deps.db, actor, project);
     unlockedKeys.delete(project.id);
-    return keys.deleteProjectKey(this.deps.db, project.id);
+    const old = await keys.findPublicProjectKey(this.deps.db, project.id);
+    return this.deps.db.transaction().execute(async (trx) => {
+      const removed = await keys.deleteProjectKey(trx, project.id);
+      if (removed)
+        await recordAudit(trx, this.deps, {
+          action: 'project.key-changed',
+          actor,
+          projectId: project.id,
+          target: project.slug,
+          data: { change: 'removed', fingerprint: old?.fingerprint ?? null },
+        });
+      return removed;
+    });
   }
 
   private async forMaintainer(actor: Actor, slug: string, opts: ReplaceOption) {
@@ -133,7 +146,7 @@ export class ProjectKeyService {
         'key-exists',
       );
     }
-    return { project, userId: user.id };
+    return { project, userId: user.id, replaced: existing?.fingerprint ?? null };
   }
 
   private async store(
@@ -141,17 +154,28 @@ export class ProjectKeyService {
     pair: KeyPair,
     source: 'generated' | 'imported',
     userId: string,
+    actor: Actor,
+    replaced: string | null,
   ): Promise<ProjectKeyInfo> {
-    await keys.saveProjectKey(this.deps.db, {
-      project_id: project.id,
-      fingerprint: pair.fingerprint,
-      user_id_text: pair.userId,
-      public_key: pair.publicKey,
-      private_key: pair.privateKey,
-      source,
-      created_at: iso(this.deps.clock.now()),
-      created_by: userId,
-      expires_at: pair.expiresAt,
+    await this.deps.db.transaction().execute(async (trx) => {
+      await keys.saveProjectKey(trx, {
+        project_id: project.id,
+        fingerprint: pair.fingerprint,
+        user_id_text: pair.userId,
+        public_key: pair.publicKey,
+        private_key: pair.privateKey,
+        source,
+        created_at: iso(this.deps.clock.now()),
+        created_by: userId,
+        expires_at: pair.expiresAt,
+      });
+      await recordAudit(trx, this.deps, {
+        action: 'project.key-changed',
+        actor,
+        projectId: project.id,
+        target: project.slug,
+        data: { change: source, fingerprint: pair.fingerprint, ...(replaced ? { replaced } : {}) },
+      });
     });
     unlockedKeys.delete(project.id);
     return (await this.infoOf(project.id))!;

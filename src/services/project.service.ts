@@ -1,6 +1,12 @@
 // Projects and their teams: creation (instance admins), public listing, members and roles
 // (maintainers), and the projects a user works on.
-import { ValidationError, ConflictError, NotFoundError, type FieldError } from '../domain/errors.ts';
+import {
+  ValidationError,
+  ConflictError,
+  NotFoundError,
+  SecondFactorRequiredError,
+  type FieldError,
+} from '../domain/errors.ts';
 import { PROJECT_KEY, PROJECT_SLUG, isEmail } from '../domain/report.ts';
 import { isProjectRole, type ProjectRole } from '../domain/roles.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
@@ -11,6 +17,7 @@ import { iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
 import { projectRole, requireAdmin, requireMaintainer, requireUser } from './access.ts';
 import type { AuthService } from './auth.service.ts';
+import { recordAudit } from './audit/audit-log.ts';
 
 export interface ProjectInput {
   slug?: unknown;
@@ -105,15 +112,23 @@ export class ProjectService {
       created_at: iso(this.deps.clock.now()),
     };
     try {
-      await projects.insertProject(this.deps.db, row);
+      await this.deps.db.transaction().execute(async (trx) => {
+        await projects.insertProject(trx, row);
+        if (actor !== 'system' && actor.kind === 'user')
+          await projects.upsertMembership(trx, row.id, actor.user.id, 'maintainer', row.created_at);
+        await recordAudit(trx, this.deps, {
+          action: 'project.created',
+          actor,
+          projectId: row.id,
+          target: slug,
+          data: { name, key, ...(parentId ? { parentId } : {}) },
+        });
+      });
     } catch (e) {
       // A concurrent create with the same slug or key lost the race on the unique index.
       if (await projects.findProjectBySlugOrKey(this.deps.db, slug, key))
         throw new ConflictError('The slug or key is taken.', 'project-exists');
       throw e;
-    }
-    if (actor !== 'system' && actor.kind === 'user') {
-      await projects.upsertMembership(this.deps.db, row.id, actor.user.id, 'maintainer', row.created_at);
     }
     return presentProject(row);
   }
@@ -159,7 +174,11 @@ export class ProjectService {
     if (actor.kind !== 'user') return false;
     const p = await projects.findProjectBySlug(this.deps.db, slug);
     if (!p) return false;
-    const role = await projectRole(this.deps.db, actor, p.id);
+    // A maintainer barred by the project's 2FA rule is not shown the way in (the settings say why).
+    const role = await projectRole(this.deps.db, actor, p.id).catch((e: unknown) => {
+      if (e instanceof SecondFactorRequiredError) return undefined;
+      throw e;
+    });
     return role === 'maintainer' || role === 'admin';
   }
 
@@ -196,6 +215,13 @@ export class ProjectService {
       const created = await this.auth.createInvitedUser(email, name);
       activationPath = created.activationPath;
       user = await users.findUserByEmail(this.deps.db, email);
+      await recordAudit(this.deps.db, this.deps, {
+        action: 'account.created',
+        actor,
+        projectId: p.id,
+        target: email,
+        data: { invited: true },
+      });
     }
     const current = await projects.findRole(this.deps.db, p.id, user!.id);
     if (
@@ -205,13 +231,7 @@ export class ProjectService {
     ) {
       throw new ConflictError('A project keeps at least one maintainer.', 'last-maintainer');
     }
-    await projects.upsertMembership(
-      this.deps.db,
-      p.id,
-      user!.id,
-      input.role as ProjectRole,
-      iso(this.deps.clock.now()),
-    );
+    await this.setMembership(actor, p, user!, current, input.role as ProjectRole);
     return { userId: user!.id, email, role: input.role as ProjectRole, activationPath };
   }
 
@@ -223,7 +243,28 @@ export class ProjectService {
       throw new NotFoundError(
         `No account has the e-mail ${email}; create it first (parley admin create, or the team settings page).`,
       );
-    await projects.upsertMembership(this.deps.db, p.id, user.id, role, iso(this.deps.clock.now()));
+    await this.setMembership('system', p, user, await projects.findRole(this.deps.db, p.id, user.id), role);
+  }
+
+  /** Puts the user on the team with `role` (or changes their role), on the audit record. */
+  private async setMembership(
+    actor: Actor | 'system',
+    p: ProjectRow,
+    user: { id: string; email: string },
+    current: ProjectRole | undefined,
+    role: ProjectRole,
+  ): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      await projects.upsertMembership(trx, p.id, user.id, role, iso(this.deps.clock.now()));
+      if (current === role) return;
+      await recordAudit(trx, this.deps, {
+        action: current ? 'team.role-changed' : 'team.member-added',
+        actor,
+        projectId: p.id,
+        target: user.email,
+        data: current ? { userId: user.id, from: current, to: role } : { userId: user.id, role },
+      });
+    });
   }
 
   async removeMember(actor: Actor, slug: string, userId: string): Promise<void> {
@@ -251,6 +292,13 @@ export class ProjectService {
           data: JSON.stringify({ assignee: null, reason: 'left the team' }),
         });
       }
+      await recordAudit(trx, this.deps, {
+        action: 'team.member-removed',
+        actor,
+        projectId: p.id,
+        target: (await users.findUserById(trx, userId))?.email ?? userId,
+        data: { userId, role },
+      });
     });
   }
 }

@@ -44,6 +44,11 @@ export interface UsersTable {
   /** TOTP secret, encrypted with the instance key; set while enrolling, active once totp_enabled_at is. */
   totp_secret: Generated<string | null>;
   totp_enabled_at: Generated<string | null>;
+  /** The last TOTP time step accepted: a code is good once (migration 2026-11-27-accounts). */
+  totp_last_step: Generated<number | null>;
+  /** Failed second-factor attempts since the last success, and when the last one failed. */
+  mfa_failures: Generated<number>;
+  mfa_failed_at: Generated<string | null>;
 }
 
 export interface SessionsTable {
@@ -73,10 +78,10 @@ export interface ApiTokensTable {
   scopes: Generated<string>;
 }
 
-/** One-time links: first-admin setup and account activation (and later password reset). */
+/** One-time links: first-admin setup, account activation, password reset; passkey sign-in challenges. */
 export interface AccountTokensTable {
   token_hash: string;
-  purpose: 'setup' | 'activate';
+  purpose: 'setup' | 'activate' | 'reset' | 'passkey';
   user_id: string | null;
   created_at: string;
   expires_at: string;

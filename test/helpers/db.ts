@@ -6,6 +6,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, migrateToLatest, type DatabaseHandle, type Dialect } from '../../src/storage/db.ts';
+import { KeyRing } from '../../src/storage/encryption/key-ring.ts';
 
 export interface TestDatabase {
   dialect: Dialect;
@@ -14,6 +15,8 @@ export interface TestDatabase {
   databaseUrl: string | undefined;
   /** Data directory (for SQLite the database file lives here). */
   dataDir: string;
+  /** Encryption at rest, as in production: the ring of `<dataDir>/secret.key` (PARLEY_SECRET_KEY_FILE's default). */
+  keyRing: KeyRing | undefined;
   drop(): Promise<void>;
 }
 
@@ -26,7 +29,7 @@ export function dialects(): Dialect[] {
 
 export async function createTestDatabase(
   dialect: Dialect,
-  opts: { migrate?: boolean } = {},
+  opts: { migrate?: boolean; encrypt?: boolean } = {},
 ): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
   let databaseUrl: string | undefined;
@@ -41,13 +44,15 @@ export async function createTestDatabase(
     u.pathname = `/${dbName}`;
     databaseUrl = u.toString();
   }
-  const handle = openDatabase({ databaseUrl, sqlitePath: path.join(dataDir, 'parley.db') });
+  const keyRing = opts.encrypt === false ? undefined : KeyRing.load(path.join(dataDir, 'secret.key'));
+  const handle = openDatabase({ databaseUrl, sqlitePath: path.join(dataDir, 'parley.db'), keyRing });
   if (opts.migrate !== false) await migrateToLatest(handle.db);
   return {
     dialect,
     handle,
     databaseUrl,
     dataDir,
+    keyRing,
     async drop() {
       await handle.close().catch(() => {});
       if (dialect === 'postgres') {

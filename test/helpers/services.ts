@@ -26,6 +26,7 @@ export async function createTestServices(
     publicUrl: new URL('http://localhost:8080'),
     writeReportBatch: tdb.handle.writeReportBatch,
     secret: crypto.randomBytes(32),
+    ...(tdb.keyRing ? { keyRing: tdb.keyRing } : {}),
   });
   return { services, tdb, close: () => tdb.drop() };
 }

@@ -57,8 +57,9 @@ for (const dialect of dialects()) {
     let tmp: string;
     let responderEmail: string;
     const db = () => ts.tdb.handle.db;
-    const casesTitled = (title: string) =>
-      db().selectFrom('cases').selectAll().where('title', '=', title).execute();
+    // Titles are encrypted at rest, so they are compared here, not in SQL.
+    const casesTitled = async (title: string) =>
+      (await db().selectFrom('cases').selectAll().execute()).filter((c) => c.title === title);
 
     before(async () => {
       ts = await createTestServices(dialect);
@@ -263,11 +264,9 @@ for (const dialect of dialects()) {
         'MAIL FROM and twenty RCPTs accepted',
       );
       assert.match(r.out, /<\*\* 452 .*too many recipients/);
-      const threaded = await db()
-        .selectFrom('messages')
-        .select('case_id')
-        .where('body', '=', 'To all.')
-        .execute();
+      const threaded = (await db().selectFrom('messages').select(['case_id', 'body']).execute()).filter(
+        (m) => m.body === 'To all.',
+      );
       assert.equal(threaded.length, 20);
     });
   });

@@ -2,6 +2,7 @@
 // parsed with mailparser, as the SMTP listener does. New reports, threaded replies by the reporter
 // and the team, refusals, duplicates and sender checks. Attachments and encryption:
 // mail-intake-content.test.ts.
+import type { ReporterCaseView } from '../../src/services/presenters/case.presenter.ts';
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -124,12 +125,9 @@ for (const dialect of dialects()) {
       assert.deepEqual(JSON.parse(events[0]!.data), { channel: 'email', policyVersion: 0 });
       assert.ok(!events[0]!.data.includes('rct_'), 'the reporter token is not in the timeline');
 
-      const files = await db()
-        .selectFrom('attachments')
-        .selectAll()
-        .where('case_id', '=', row.id)
-        .orderBy('filename')
-        .execute();
+      const files = (
+        await db().selectFrom('attachments').selectAll().where('case_id', '=', row.id).execute()
+      ).sort((a, b) => a.filename.localeCompare(b.filename));
       assert.deepEqual(
         files.map((f) => [f.filename, f.size, f.message_id]),
         [
@@ -234,7 +232,7 @@ for (const dialect of dialects()) {
       assert.equal(msg.visibility, 'reporter');
       assert.equal(msg.channel, 'email');
       assert.equal(msg.body, 'Here is the missing detail: it needs --follow.');
-      const view = await s.cases.get(c.reporter, { id: c.id });
+      const view = (await s.cases.get(c.reporter, { id: c.id })) as ReporterCaseView;
       assert.equal(view.needsInfo, false, 'the reporter answering clears needs-info');
       const types = view.timeline.map((e) => e.type);
       assert.ok(types.includes('message') && types.includes('needs-info.changed'));
@@ -348,11 +346,9 @@ for (const dialect of dialects()) {
       const first = await s.mailIntake.accept(await inbound(raw, [projectAddress()]));
       const again = await s.mailIntake.accept(await inbound(raw, [projectAddress()]));
       assert.equal(again.recipients[0]!.duplicate, true);
-      const count = await db()
-        .selectFrom('cases')
-        .select('id')
-        .where('title', '=', 'Retried by a relay')
-        .execute();
+      const count = (await db().selectFrom('cases').select(['id', 'title']).execute()).filter(
+        (c) => c.title === 'Retried by a relay',
+      );
       assert.equal(count.length, 1);
       assert.equal(first.recipients[0]!.duplicate, false);
       // The same mail sent to a second project (or relayed to it separately) is that project's report.
@@ -389,11 +385,9 @@ for (const dialect of dialects()) {
         again.recipients.map((x) => x.duplicate),
         [true, true],
       );
-      const rows = await db()
-        .selectFrom('cases')
-        .select('id')
-        .where('title', '=', 'Shared component bug')
-        .execute();
+      const rows = (await db().selectFrom('cases').select(['id', 'title']).execute()).filter(
+        (c) => c.title === 'Shared component bug',
+      );
       assert.equal(rows.length, 2);
     });
   });

@@ -1,5 +1,6 @@
 // The team's pages doing real work: inbox filters and order, case actions, refusals shown on the
 // case page with the typed text kept, project creation and team management.
+import type { TeamCaseView } from '../../src/services/presenters/case.presenter.ts';
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
@@ -87,7 +88,7 @@ for (const dialect of dialects()) {
           .statusCode,
         303,
       );
-      const view = await t.services.cases.get(r.actor, { key: k });
+      const view = (await t.services.cases.get(r.actor, { key: k })) as TeamCaseView;
       assert.equal(view.state, 'triaged');
       assert.equal(view.severity, 'high');
       assert.equal(view.title, 'Renamed: traversal in untar');

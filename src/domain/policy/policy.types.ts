@@ -2,6 +2,7 @@
 // JSON Schema in docs/policy.schema.json describes the same document; keep the two in step.
 // Field names in YAML are the camelCase names below.
 import type { Severity } from '../case-state.ts';
+import type { MinLengthField, RequirableField } from '../report-requirements.ts';
 
 /**
  * A duration as written in a policy: `48h` (hours of elapsed time), `14d` (calendar days in the policy's
@@ -115,6 +116,10 @@ export interface ReportGuidance {
   /** Whether the form asks for steps to reproduce / impact as required (default true). */
   requireSteps: boolean;
   requireImpact: boolean;
+  /** Fields every report must have, on every channel (mail too); see domain/report-requirements.ts. */
+  required?: RequirableField[];
+  /** Minimum lengths in characters; a field with a minimum is required. */
+  minLength?: Partial<Record<MinLengthField, number>>;
 }
 
 export interface Policy {

@@ -1,6 +1,7 @@
 // SECURITY.md (GitHub-flavoured Markdown) from a policy: status notes, supported versions, how to report,
 // what (not) to report, the response deadlines per severity, disclosure, credit, announcements, process,
 // timeline and checklists. Every commitment of the policy appears; nothing is added that it does not say.
+import { reportRequirements, type RequirementField } from '../report-requirements.ts';
 import { SEVERITIES, type Severity } from '../case-state.ts';
 import { formatDuration } from './duration.ts';
 import { CLOCKS, type ClockName, type Duration, type Policy, type ScopeItem } from './policy.types.ts';
@@ -88,16 +89,7 @@ function reporting(policy: Policy, ctx: PolicyRenderContext): string[] {
       ...policy.encryption.map((k) => `- ${link(k)}`),
     );
   if (policy.report.intro?.trim()) out.push('', plain(policy.report.intro.trim()));
-  out.push(
-    '',
-    'Please include:',
-    '',
-    '- a description of the vulnerability',
-    `- steps to reproduce it${policy.report.requireSteps ? ' (required)' : ''}`,
-    `- its impact: what an attacker can achieve${policy.report.requireImpact ? ' (required)' : ''}`,
-    '- the affected versions',
-    '- a suggested fix or mitigation, if you have one',
-  );
+  out.push('', 'Please include:', '', ...includeList(policy));
   const ack = policy.sla.default.acknowledge;
   if (ack) {
     const faster = SEVERITIES.some((s) => policy.sla.bySeverity[s]?.acknowledge);
@@ -112,6 +104,34 @@ function reporting(policy: Policy, ctx: PolicyRenderContext): string[] {
       `We read reports in: ${policy.preferredLanguages.map((l) => plain(oneLine(l))).join(', ')}.`,
     );
   return out;
+}
+
+/** What a report should hold, each marked with what the policy requires of it (report-requirements.ts). */
+function includeList(policy: Policy): string[] {
+  const req = reportRequirements(policy.report);
+  const mark = (f: RequirementField) => {
+    const min = req.policy.min[f];
+    if (min) return ` (required, at least ${min} characters)`;
+    // Title, description and versions are always required; only a policy minimum is worth saying.
+    return req.required.has(f) && !['description', 'affectedVersions'].includes(f) ? ' (required)' : '';
+  };
+  const poc = req.policy.required.has('stepsToReproduce') ? ', with a proof of concept' : '';
+  const lines = [
+    `- a description of the vulnerability${mark('description')}`,
+    `- steps to reproduce it${poc}${mark('stepsToReproduce')}`,
+    `- its impact: what an attacker can achieve${mark('impact')}`,
+    `- the affected versions${mark('affectedVersions')}`,
+    req.required.has('suggestedFix')
+      ? `- a suggested fix or mitigation${mark('suggestedFix')}`
+      : '- a suggested fix or mitigation, if you have one',
+  ];
+  if (req.required.has('reporterEmail')) lines.push('- an e-mail address to reach you (required)');
+  if (req.policy.required.size)
+    lines.push(
+      '',
+      'Reports without the required parts are refused, by e-mail too: there, start each part with its heading (for example “Steps to reproduce:”).',
+    );
+  return lines;
 }
 
 function expectations(policy: Policy): string[] {

@@ -87,6 +87,13 @@ export const MessageCreate = Type.Object(
     internal: Type.Optional(
       Type.Boolean({ description: 'Team only: an internal note the reporter never sees' }),
     ),
+    audience: Type.Optional(
+      Type.Union([Type.Literal('reporter'), Type.Literal('internal'), Type.Literal('parties')], {
+        description:
+          'Who reads it: the reporter, the team only, or parties (every party, or the one named by partyId). Party contacts always write to their own thread.',
+      }),
+    ),
+    partyId: Type.Optional(Type.String({ maxLength: 64, description: 'Team: write to this one party only' })),
   },
   { additionalProperties: false },
 );

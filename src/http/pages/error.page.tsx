@@ -8,6 +8,8 @@ export function renderErrorPage(
   status: number,
   title: string,
   detail: string,
+  /** A way forward, when there is one (e.g. set up two-factor sign-in). */
+  action?: { href: string; label: string },
 ): string {
   const user = request.actor?.kind === 'user' ? request.actor.user : null;
   // No CSRF token here: the error may come from the CSRF check itself; the sign-out form then fails safe.
@@ -19,6 +21,13 @@ export function renderErrorPage(
           <p class="eyebrow">Error {status}</p>
           <h1>{title}</h1>
           <p>{detail}</p>
+          {action ? (
+            <p>
+              <a class="button" href={action.href}>
+                {action.label}
+              </a>
+            </p>
+          ) : null}
           <p>
             <a href="/">Back to the start page</a>
           </p>

@@ -4,6 +4,9 @@ import { publicPages } from './public/public.routes.tsx';
 import { publicAdvisoryPages } from './public/advisory.routes.tsx';
 import { accountPages } from './account/account.routes.tsx';
 import { teamPages } from './team/team.routes.tsx';
+import { bulkClosePages } from './team/bulk-close.routes.tsx';
+import { coordinationPages } from './team/coordination.routes.tsx';
+import { caseMovePages } from './team/case-move.routes.tsx';
 import { projectPages } from './team/project.routes.tsx';
 import { policyPages } from './team/policy.routes.tsx';
 import { metricsPages } from './team/metrics.routes.tsx';
@@ -14,7 +17,12 @@ import { announcementPages } from './team/announcements.routes.tsx';
 import { webhookPages } from './team/webhook.routes.tsx';
 import { pgpKeyPages } from './team/pgp-key.routes.tsx';
 import { outboxPages } from './team/outbox.routes.tsx';
+import { auditPages } from './team/audit.routes.tsx';
 import { mailPrefsPages } from './account/mail-prefs.routes.tsx';
+import { secondFactorPages } from './account/second-factor.routes.tsx';
+import { securityPages } from './account/security.routes.tsx';
+import { tokenPages } from './account/tokens.routes.tsx';
+import { passwordResetPages } from './account/password-reset.routes.tsx';
 import { isApiPath } from '../plugins/problem.ts';
 
 declare module 'fastify' {
@@ -35,6 +43,9 @@ export async function registerPages(app: FastifyInstance) {
   await publicAdvisoryPages(app);
   await accountPages(app);
   await teamPages(app);
+  await bulkClosePages(app);
+  await coordinationPages(app);
+  await caseMovePages(app);
   await projectPages(app);
   await policyPages(app);
   await metricsPages(app);
@@ -44,6 +55,11 @@ export async function registerPages(app: FastifyInstance) {
   await announcementPages(app);
   await webhookPages(app);
   await outboxPages(app);
+  await auditPages(app);
   await mailPrefsPages(app);
+  await secondFactorPages(app);
+  await securityPages(app);
+  await tokenPages(app);
+  await passwordResetPages(app);
   await pgpKeyPages(app);
 }

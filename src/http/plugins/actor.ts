@@ -1,9 +1,11 @@
 // Resolves who is asking, once per request. API routes take only a bearer token (never a cookie,
-// so they need no CSRF token); pages take only the session cookie.
+// so they need no CSRF token), and a personal token only within its scopes; pages take only the
+// session cookie, and a login still waiting for its second factor is no one here.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ANONYMOUS, type Actor } from '../../services/actor.ts';
 import type { AuthService } from '../../services/auth.service.ts';
-import { UnauthenticatedError } from '../../domain/errors.ts';
+import { InsufficientScopeError, UnauthenticatedError } from '../../domain/errors.ts';
+import { requiredScope } from '../../domain/token-scopes.ts';
 import { isApiPath } from './problem.ts';
 
 declare module 'fastify' {
@@ -40,6 +42,11 @@ export function registerActor(app: FastifyInstance, auth: AuthService, cookies: 
       const m = /^Bearer\s+(\S+)$/i.exec(header);
       const actor = m ? await auth.resolveBearer(m[1]!) : null;
       if (!actor) throw new UnauthenticatedError('The bearer token is not valid.');
+      // A personal token acts only within its scopes; what each request needs: domain/token-scopes.ts.
+      if (actor.kind === 'user' && actor.via === 'api-token') {
+        const needed = requiredScope(request.method, request.routeOptions.url);
+        if (!actor.scopes.includes(needed)) throw new InsufficientScopeError(needed);
+      }
       request.actor = actor;
       return;
     }

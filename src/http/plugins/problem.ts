@@ -2,7 +2,13 @@
 // `type` (urn:parley:problem:<code>); pages answer an HTML error page. 5xx details never leave
 // the server.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ConflictError, DomainError, ValidationError, type FieldError } from '../../domain/errors.ts';
+import {
+  ConflictError,
+  DomainError,
+  TooManyRequestsError,
+  ValidationError,
+  type FieldError,
+} from '../../domain/errors.ts';
 import { renderErrorPage } from '../pages/error.page.tsx';
 import { redactUrl } from './logging.ts';
 
@@ -13,6 +19,8 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: FieldError[];
+  /** Rate-limited answers: seconds until a retry can succeed (also the Retry-After header). */
+  retryAfter?: number;
 }
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -20,6 +28,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   'bad-request': 400,
   unauthenticated: 401,
   forbidden: 403,
+  'insufficient-scope': 403,
+  'second-factor-required': 403,
   'not-found': 404,
   conflict: 409,
   'invalid-transition': 409,
@@ -82,6 +92,7 @@ export function toProblem(err: unknown): Problem {
       detail: err.message,
     };
     if (err instanceof ValidationError) p.errors = err.errors;
+    if (err instanceof TooManyRequestsError && err.retryAfterSeconds) p.retryAfter = err.retryAfterSeconds;
     return p;
   }
   const fe = err as FastifyError & {
@@ -134,7 +145,8 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   const p = toProblem(err);
   if (p.status >= 500) request.log.error({ err }, 'request failed');
   else request.log.info({ status: p.status, code: p.type }, 'request refused');
-  if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
+  if (p.status === 429 && !reply.getHeader('retry-after'))
+    reply.header('retry-after', String(p.retryAfter ?? 60));
   if (isApiPath(request.url)) {
     // RFC 9110 §15.5.2: a 401 names the scheme to authenticate with (RFC 6750 for bearer tokens).
     if (p.status === 401) reply.header('www-authenticate', 'Bearer realm="parley"');
@@ -143,7 +155,17 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   return reply
     .status(p.status)
     .type('text/html; charset=utf-8')
-    .send(renderErrorPage(request, p.status, p.title, p.status >= 500 ? p.detail! : (p.detail ?? p.title)));
+    .send(
+      renderErrorPage(
+        request,
+        p.status,
+        p.title,
+        p.status >= 500 ? p.detail! : (p.detail ?? p.title),
+        p.type === problemType('second-factor-required')
+          ? { href: '/account/security', label: 'Set up two-factor sign-in' }
+          : undefined,
+      ),
+    );
 }
 
 export function registerErrorHandling(app: FastifyInstance) {

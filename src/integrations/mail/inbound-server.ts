@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { DomainError, ForbiddenError, NotFoundError } from '../../domain/errors.ts';
+import { DomainError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../../domain/errors.ts';
 import type { AcceptedRecipient, InboundMail, Recipient } from '../../services/mail/mail-intake.service.ts';
 import { mailAuthHeaders } from '../../services/mail/mail-intake.service.ts';
 
@@ -108,6 +108,9 @@ export async function startInboundSmtp(opts: InboundSmtpOptions): Promise<Inboun
     try {
       result = await intake.accept(mail);
     } catch (e) {
+      // Over a per-reporter limit: temporary, so the sender's server keeps the mail and retries later
+      // (RFC 5321 §4.2.5; 4.7.1 "delivery not authorized", the code rate limiters use).
+      if (e instanceof TooManyRequestsError) throw reply(450, `4.7.1 ${e.message}`);
       if (e instanceof ForbiddenError) throw reply(550, `5.7.1 ${e.message}`);
       if (e instanceof NotFoundError) throw reply(550, `5.1.1 ${e.message}`);
       if (e instanceof DomainError) throw reply(550, `5.6.0 ${e.message}`);

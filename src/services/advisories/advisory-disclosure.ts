@@ -3,15 +3,20 @@
 // address get an e-mail in the outbox (through the case notifier), and the project team is notified.
 import type { Kysely } from 'kysely';
 import { OPEN_STATES, type CaseState } from '../../domain/case-state.ts';
-import type { Database, ProjectRow } from '../../storage/schema.ts';
+import type { AdvisoryRow, Database, ProjectRow } from '../../storage/schema.ts';
 import * as advisories from '../../storage/repositories/advisory.repository.ts';
 import * as cases from '../../storage/repositories/case.repository.ts';
 import * as projects from '../../storage/repositories/project.repository.ts';
 import { CaseNotifier } from '../notify/case-notifier.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { NotificationService } from '../notification.service.ts';
+import type { Actor } from '../actor.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 
-/** Moves the linked cases to `disclosed`, records it on their timelines and tells their reporters. */
+/**
+ * Moves the linked cases to `disclosed`, records it on their timelines and tells their reporters.
+ * Returns the cases that changed state, for the audit log.
+ */
 export async function discloseCases(
   deps: ServiceDeps,
   trx: Kysely<Database>,
@@ -20,9 +25,10 @@ export async function discloseCases(
   title: string,
   by: string | null,
   now: string,
-) {
+): Promise<Array<{ id: string; projectId: string; key: string; from: string }>> {
   const url = new URL(`/advisories/${encodeURIComponent(id)}`, deps.publicUrl).toString();
   const notifier = new CaseNotifier(deps);
+  const moved: Array<{ id: string; projectId: string; key: string; from: string }> = [];
   for (const caseId of await advisories.caseIdsOf(trx, uid)) {
     const c = await cases.findCaseById(trx, caseId);
     if (!c) continue;
@@ -33,6 +39,7 @@ export async function discloseCases(
     // keep their resolution and only get the event.
     const disclosed = (OPEN_STATES as readonly string[]).includes(c.state);
     if (disclosed) {
+      moved.push({ id: c.id, projectId: c.project_id, key: c.key, from: c.state });
       await cases.updateCase(trx, c.id, {
         state: 'disclosed' satisfies CaseState,
         disclosed_at: now,
@@ -83,6 +90,55 @@ export async function discloseCases(
         data: { id, title, url },
       },
     ]);
+  }
+  return moved;
+}
+
+/** An advisory's audit entry; the target is its public id, or its uid before it has one. */
+export function auditAdvisory(
+  trx: Kysely<Database>,
+  deps: ServiceDeps,
+  actor: Actor,
+  row: Pick<AdvisoryRow, 'uid' | 'id' | 'project_id'>,
+  action: 'advisory.scheduled' | 'advisory.withdrawn',
+  data: Record<string, unknown>,
+) {
+  return recordAudit(trx, deps, {
+    action,
+    actor,
+    projectId: row.project_id,
+    target: row.id ?? row.uid,
+    data: { uid: row.uid, ...data },
+  });
+}
+
+/**
+ * The audit entries of a publication: the advisory's, and one state change per disclosed case. The
+ * publish job acts as 'system'; who scheduled the advisory is kept in the data.
+ */
+export async function auditPublication(
+  trx: Kysely<Database>,
+  deps: ServiceDeps,
+  p: { actor: Actor | 'system'; by: string | null; projectId: string; uid: string; id: string },
+  disclosed: Array<{ id: string; projectId: string; key: string; from: string }>,
+) {
+  const via = { advisory: p.id, ...(p.actor === 'system' && p.by ? { scheduledBy: p.by } : {}) };
+  await recordAudit(trx, deps, {
+    action: 'advisory.published',
+    actor: p.actor,
+    projectId: p.projectId,
+    target: p.id,
+    data: { uid: p.uid, cases: disclosed.map((c) => c.key), ...via },
+  });
+  for (const c of disclosed) {
+    await recordAudit(trx, deps, {
+      action: 'case.state-changed',
+      actor: p.actor,
+      projectId: c.projectId,
+      caseId: c.id,
+      target: c.key,
+      data: { from: c.from, to: 'disclosed', ...via },
+    });
   }
 }
 

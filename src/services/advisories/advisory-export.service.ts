@@ -9,6 +9,7 @@ import { toOsv } from '../../integrations/osv/osv-export.ts';
 import { toCsaf, csafFilename } from '../../integrations/csaf/csaf-export.ts';
 import { csafPathOf, directoryIndex, providerMetadata } from '../../integrations/csaf/csaf-provider.ts';
 import { cveRecordsOf } from '../../integrations/cve/cve-export.ts';
+import type { AdvisoryRow } from '../../storage/schema.ts';
 import * as advisories from '../../storage/repositories/advisory.repository.ts';
 import * as lists from '../../storage/repositories/advisory-list.repository.ts';
 import * as projects from '../../storage/repositories/project.repository.ts';
@@ -17,6 +18,7 @@ import type { Actor } from '../actor.ts';
 import { loadTeamAdvisory } from './advisory-access.ts';
 import { buildExportSource, type AdvisoryPublicService } from './advisory-public.service.ts';
 import { publisherSettings } from './publisher-settings.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 
 export const EXPORT_FORMATS = ['osv', 'csaf', 'cve'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -52,7 +54,20 @@ export class AdvisoryExportService {
   /** The team's view of any advisory's document (a draft's is a preview with a placeholder id). */
   async teamDocument(actor: Actor, ref: string, format: ExportFormat): Promise<unknown> {
     const { row, project } = await loadTeamAdvisory(this.deps.db, actor, ref);
-    return this.write(await this.sourceOf(row.uid, project), format);
+    const doc = this.write(await this.sourceOf(row.uid, project), format);
+    await this.audited(actor, row, format);
+    return doc;
+  }
+
+  /** An export of a not-yet-public advisory carries embargoed details: on the record, who took it. */
+  private audited(actor: Actor | 'system', row: AdvisoryRow, format: ExportFormat) {
+    return recordAudit(this.deps.db, this.deps, {
+      action: 'advisory.exported',
+      actor,
+      projectId: row.project_id,
+      target: row.id ?? row.uid,
+      data: { uid: row.uid, format, state: row.state },
+    });
   }
 
   /** For the operator's CLI: any advisory by public id or uid, without an actor. */
@@ -62,7 +77,9 @@ export class AdvisoryExportService {
       (await advisories.findAdvisoryByUid(this.deps.db, ref));
     if (!row) throw new NotFoundError(`No advisory ${ref}.`);
     const project = (await projects.findProjectById(this.deps.db, row.project_id))!;
-    return this.write(await this.sourceOf(row.uid, project), format);
+    const doc = this.write(await this.sourceOf(row.uid, project), format);
+    await this.audited('system', row, format);
+    return doc;
   }
 
   private async sourceOf(

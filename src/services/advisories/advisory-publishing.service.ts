@@ -16,7 +16,7 @@ import type { NotificationService } from '../notification.service.ts';
 import type { TeamAdvisoryView } from '../presenters/advisory.presenter.ts';
 import { parseContent } from '../presenters/advisory.presenter.ts';
 import { loadTeamAdvisory, requirePublisher } from './advisory-access.ts';
-import { discloseCases, notifyTeam } from './advisory-disclosure.ts';
+import { auditAdvisory, auditPublication, discloseCases, notifyTeam } from './advisory-disclosure.ts';
 import { buildExportSource } from './advisory-public.service.ts';
 import { publisherSettings } from './publisher-settings.ts';
 import { toOsv } from '../../integrations/osv/osv-export.ts';
@@ -38,7 +38,7 @@ export class AdvisoryPublishingService {
   async publish(actor: Actor, ref: string): Promise<TeamAdvisoryView> {
     const access = await loadTeamAdvisory(this.deps.db, actor, ref);
     requirePublisher(access);
-    await this.publishRow(access.row, access.project, access.user.id);
+    await this.publishRow(access.row, access.project, access.user.id, actor);
     return this.advisories.get(actor, access.row.uid);
   }
 
@@ -102,6 +102,8 @@ export class AdvisoryPublishingService {
         revision: row.revision,
         scheduledFor,
       });
+      const was = row.state === 'scheduled' ? { was: row.scheduled_for } : {};
+      await auditAdvisory(trx, this.deps, actor, row, 'advisory.scheduled', { scheduledFor, zone, ...was });
     });
     return this.advisories.get(actor, row.uid);
   }
@@ -110,19 +112,24 @@ export class AdvisoryPublishingService {
   async unschedule(actor: Actor, ref: string): Promise<TeamAdvisoryView> {
     const access = await loadTeamAdvisory(this.deps.db, actor, ref);
     requirePublisher(access);
-    const moved = await advisories.updateAdvisoryIf(
-      this.deps.db,
-      access.row.uid,
-      { states: ['scheduled'] },
-      {
-        state: 'draft',
-        scheduled_for: null,
-        scheduled_zone: null,
-        scheduled_by: null,
-        updated_at: iso(this.deps.clock.now()),
-      },
-    );
-    if (!moved) throw new ConflictError('The advisory is not scheduled.', 'invalid-advisory-state');
+    const { row } = access;
+    await this.deps.db.transaction().execute(async (trx) => {
+      const moved = await advisories.updateAdvisoryIf(
+        trx,
+        row.uid,
+        { states: ['scheduled'] },
+        {
+          state: 'draft',
+          scheduled_for: null,
+          scheduled_zone: null,
+          scheduled_by: null,
+          updated_at: iso(this.deps.clock.now()),
+        },
+      );
+      if (!moved) throw new ConflictError('The advisory is not scheduled.', 'invalid-advisory-state');
+      const data = { scheduledFor: null, was: row.scheduled_for };
+      await auditAdvisory(trx, this.deps, actor, row, 'advisory.scheduled', data);
+    });
     return this.advisories.get(actor, access.row.uid);
   }
 
@@ -176,6 +183,7 @@ export class AdvisoryPublishingService {
         revision: next,
         withdrawnReason: reason,
       });
+      await auditAdvisory(trx, this.deps, actor, row, 'advisory.withdrawn', { reason });
     });
     return this.advisories.get(actor, row.uid);
   }
@@ -188,13 +196,18 @@ export class AdvisoryPublishingService {
       const row = await advisories.findAdvisoryByUid(this.deps.db, uid);
       const project = row ? await projects.findProjectById(this.deps.db, row.project_id) : undefined;
       if (!row || !project || row.state !== 'scheduled') continue;
-      published.push(await this.publishRow(row, project, row.scheduled_by));
+      published.push(await this.publishRow(row, project, row.scheduled_by, 'system'));
     }
     return published;
   }
 
   /** Makes the advisory public and returns its public id. */
-  private async publishRow(row: AdvisoryRow, project: ProjectRow, by: string | null): Promise<string> {
+  private async publishRow(
+    row: AdvisoryRow,
+    project: ProjectRow,
+    by: string | null,
+    actor: Actor | 'system',
+  ): Promise<string> {
     if (row.state !== 'draft' && row.state !== 'scheduled') {
       throw new ConflictError(`The advisory is already ${row.state}.`, 'invalid-advisory-state');
     }
@@ -228,7 +241,7 @@ export class AdvisoryPublishingService {
       if (!moved) throw new ConflictError('The advisory changed meanwhile; reload it and try again.');
       const n = (await advisories.maxPublicNumber(trx, row.uid)) + 1;
       await advisories.markRevisionPublic(trx, row.uid, row.revision, n, now);
-      await discloseCases(this.deps, trx, row.uid, id, content.title, by, now);
+      const disclosed = await discloseCases(this.deps, trx, row.uid, id, content.title, by, now);
       await notifyTeam(this.notifications, trx, project, id, content.title);
       // Only here, at the first publication (now or by the publish job): revisions are not announced.
       await this.announcements.announce(trx, {
@@ -247,6 +260,13 @@ export class AdvisoryPublishingService {
         severity: content.severity,
         revision: row.revision,
       });
+      // Last in the transaction: the audit lock is then held only for these inserts.
+      await auditPublication(
+        trx,
+        this.deps,
+        { actor, by, projectId: project.id, uid: row.uid, id },
+        disclosed,
+      );
       return id;
     });
   }

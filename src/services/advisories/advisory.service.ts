@@ -6,6 +6,7 @@ import type { AdvisoryContent, AdvisoryState } from '../../domain/advisory/advis
 import { parseAdvisoryContent, publishProblems } from '../../domain/advisory/advisory-validate.ts';
 import { contentFromCases } from '../../domain/advisory/advisory-prefill.ts';
 import { isProjectRole } from '../../domain/roles.ts';
+import { barredProjects } from '../accounts/two-factor-rule.ts';
 import type { AdvisoryRow, CaseRow, ProjectRow } from '../../storage/schema.ts';
 import * as advisories from '../../storage/repositories/advisory.repository.ts';
 import * as lists from '../../storage/repositories/advisory-list.repository.ts';
@@ -245,6 +246,13 @@ export class AdvisoryService {
               .map((m) => projects.findProjectById(this.deps.db, m.id)),
           )
         ).filter((p): p is ProjectRow => p !== undefined);
+    // Projects whose 2FA rule the user does not meet are left out.
+    const barred = await barredProjects(
+      this.deps.db,
+      actor,
+      projectRows.map((p) => p.id),
+    );
+    projectRows = projectRows.filter((p) => !barred.has(p.id));
     if (f.project) {
       projectRows = projectRows.filter((p) => p.slug === f.project);
       if (projectRows.length === 0) throw new NotFoundError('No such project.');

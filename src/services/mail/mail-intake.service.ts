@@ -28,6 +28,8 @@ import {
 } from './inbound-mapping.ts';
 import { mailContent, type MailContent } from './inbound-content.ts';
 import { InboundWrites } from './inbound-writes.ts';
+import { reporterLimits } from '../triage/reporter-limits.ts';
+import { checkMailReport } from '../triage/mail-requirements.ts';
 
 /** One mail as the listener received it. */
 export interface InboundMail {
@@ -169,6 +171,8 @@ export class MailIntakeService {
       work.push({ plan, content: await contentFor(projectId), policy: policies.get(policyKey)! });
     }
 
+    // Abuse defences before anything is written: the policy's required parts, per-reporter limits.
+    await this.admit(work, parsed);
     const now = iso(this.deps.clock.now());
     const results = new Map<Planned, AcceptedRecipient>();
     if (work.length) {
@@ -196,7 +200,8 @@ export class MailIntakeService {
               project: plan.target.project,
               policy,
               report,
-              reporterEmail: senderAddress(parsed),
+              // Lowercased like the form's, so reputation and limits find the reporter's other reports.
+              reporterEmail: senderAddress(parsed)?.toLowerCase() ?? null,
               files: kept,
               dropped,
               encrypted: content.encrypted,
@@ -226,6 +231,35 @@ export class MailIntakeService {
       });
     }
     return { recipients: plans.map((p) => results.get(p) ?? base(p)) };
+  }
+
+  /**
+   * Refuses a mail whose report lacks what its project's policy requires (ValidationError → 550) or
+   * whose reporter is over a rate limit (TooManyRequestsError → 450, the sender's server retries).
+   * The reports of this mail count against the limit while it is checked (a mail to two projects is
+   * two reports); a mail is committed before the next one on its connection is read.
+   */
+  private async admit(
+    work: Array<{ plan: Planned; content: MailContent; policy: Policy }>,
+    parsed: ParsedMail,
+  ): Promise<void> {
+    const sender = senderAddress(parsed)?.toLowerCase() ?? null;
+    const limits = reporterLimits(this.deps);
+    const releases: Array<() => void> = [];
+    try {
+      for (const { plan, content, policy } of work) {
+        if (plan.target.kind === 'report') {
+          checkMailReport(policy, reportFromMail(content.subject, content.text), {
+            sender,
+            files: content.files.length,
+            formUrl: new URL(`/p/${plan.target.project.slug}/report`, this.deps.publicUrl).toString(),
+          });
+          releases.push(await limits.reserveReport(sender ? { email: sender } : null));
+        } else if (plan.author?.kind === 'reporter') await limits.checkMessage(plan.row!.id);
+      }
+    } finally {
+      for (const r of releases) r();
+    }
   }
 
   /** Loads the case a reply goes to and decides who wrote it; refuses a team address used by an outsider. */

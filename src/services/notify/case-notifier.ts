@@ -17,13 +17,14 @@ import { replyAddressFor } from '../mail/reply-address.ts';
 import { emitWebhook, type WebhookEvent } from '../webhooks/webhook-emitter.ts';
 import { CASE_TOKEN_PREFIX } from '../auth.service.ts';
 import * as texts from './case-mail-texts.ts';
+import * as moveTexts from './case-move-texts.ts';
 import type { MailText } from './case-mail-texts.ts';
 
 export interface NotifiableEvent {
   /** Identifies the occurrence in dedupe keys; a fresh id is used when absent. */
   id?: number | string;
   type: string;
-  visibility: 'reporter' | 'internal';
+  visibility: 'reporter' | 'internal' | 'parties';
   actorKind: 'reporter' | 'user' | 'system';
   actorUserId?: string | null;
   messageId?: string | null;
@@ -116,6 +117,10 @@ export class CaseNotifier {
       kind = 'case.assigned';
       text = texts.teamAssigned(c);
       only = e.data.assigneeId;
+    } else if (e.type === 'case.transferred') {
+      // `row` is the case after the move: the team told is the one it moved to.
+      kind = 'case.moved-in';
+      text = moveTexts.teamMovedIn(c, String(e.data?.from ?? ''), String(e.data?.fromProject ?? ''));
     } else return;
     const pref = prefForKind(kind);
     const team = (await listTeamRecipients(ctx.db, row.project_id)).filter((m) => !m.disabled_at);
@@ -163,8 +168,11 @@ export class CaseNotifier {
       c.url = e.reporterCaseUrl ?? (row.channel === 'email' ? await this.freshReporterLink(ctx) : null);
       text = texts.reporterReceived(c);
     } else if (e.type === 'state.changed' && typeof e.data?.to === 'string') {
-      // Disclosure by an advisory gets the advisory's own mail.
-      if (e.data.advisory) return;
+      // Disclosure by an advisory gets the advisory's own mail, a downgrade its `case.downgraded` mail.
+      if (e.data.advisory || e.data.downgraded) return;
+      // Closed as spam: no mail. Spam often carries a forged or throwaway address, and answering it
+      // is backscatter (and tells a spammer the report was read). The reporter's page shows the state.
+      if (e.data.resolution === 'spam') return;
       text = texts.reporterStateChanged(
         c,
         e.data.to,
@@ -176,6 +184,11 @@ export class CaseNotifier {
       text = texts.reporterMessage(c, e.body ?? '');
     } else if (e.type === 'advisory.published' && typeof e.data?.id === 'string') {
       text = texts.reporterAdvisory(c, e.data.id, String(e.data.title ?? ''), String(e.data.url ?? ''));
+    } else if (e.type === 'case.transferred') {
+      text = moveTexts.reporterMoved(c, String(e.data?.from ?? ''), String(e.data?.fromProject ?? ''));
+    } else if (e.type === 'case.downgraded') {
+      const url = typeof e.data?.issueUrl === 'string' ? e.data.issueUrl : null;
+      text = moveTexts.reporterDowngraded(c, url, e.body ?? null);
     } else return;
     await queueMail(ctx.db, this.deps, {
       to: address,

@@ -7,6 +7,7 @@ import type { OutboxRow } from '../../storage/schema.ts';
 import { iso, mailSettings, type ServiceDeps } from '../deps.ts';
 import type { Actor } from '../actor.ts';
 import { requireAdmin } from '../access.ts';
+import { recordAudit } from '../audit/audit-log.ts';
 
 export interface OutboxRowView {
   id: string;
@@ -81,12 +82,33 @@ export class OutboxAdminService {
     if (!row) throw new NotFoundError('No such delivery.');
     if (row.status !== 'failed' && row.status !== 'held')
       throw new ValidationError([{ field: 'id', message: `This delivery is ${row.status}, not failed.` }]);
-    await delivery.requeueOutbox(this.deps.db, id, iso(this.deps.clock.now()));
+    await this.deps.db.transaction().execute(async (trx) => {
+      await delivery.requeueOutbox(trx, id, iso(this.deps.clock.now()));
+      await recordAudit(trx, this.deps, {
+        action: 'outbox.retried',
+        actor,
+        projectId: row.project_id,
+        caseId: row.case_id,
+        // Only the kind of recipient: mail addresses of reporters stay out of the permanent log.
+        target: `${row.channel} ${row.kind}`,
+        data: { id: row.id, status: row.status, attempts: row.attempts },
+      });
+    });
   }
 
   /** Every dead letter back in the queue; returns how many. */
   async retryAll(actor: Actor): Promise<number> {
     requireAdmin(actor);
-    return delivery.requeueAllFailed(this.deps.db, iso(this.deps.clock.now()));
+    return this.deps.db.transaction().execute(async (trx) => {
+      const n = await delivery.requeueAllFailed(trx, iso(this.deps.clock.now()));
+      if (n > 0)
+        await recordAudit(trx, this.deps, {
+          action: 'outbox.retried',
+          actor,
+          target: 'all dead letters',
+          data: { count: n },
+        });
+      return n;
+    });
   }
 }

@@ -5,6 +5,11 @@ import { nextStates, type CaseState } from '../../domain/case-state.ts';
 import type { CvssResult } from '../../integrations/cvss/cvss.ts';
 import type { Deadlines } from './deadline.presenter.ts';
 import type { ChecklistView } from '../checklist.service.ts';
+import type { EmbargoView } from '../../domain/embargo.ts';
+import type { ReporterHistory } from '../triage/reporter-history.ts';
+
+/** Who reads a timeline: the reporter, the team (collaborators read it as the team does), a party. */
+export type TimelineAudience = 'reporter' | 'team' | 'party';
 
 export interface TimelineEntry {
   id: number;
@@ -14,6 +19,8 @@ export interface TimelineEntry {
   actor: { kind: 'reporter' | 'user' | 'system'; name: string };
   data: Record<string, unknown>;
   message?: { id: string; body: string; visibility: 'reporter' | 'internal' | 'parties' } | undefined;
+  /** For entries shared with parties: the one party it concerns, or null for every party. */
+  party?: { id: string; organisation: string } | null | undefined;
 }
 
 interface CaseCommon {
@@ -36,6 +43,10 @@ interface CaseCommon {
   /** SLA clocks under the policy version the case was opened with. */
   deadlines: Deadlines;
   timeline: TimelineEntry[];
+  /** When the details may go public, as set by the team. */
+  embargo: EmbargoView | null;
+  /** Entries in the whole timeline, when `timeline` holds only the latest ones (a long case). */
+  timelineTotal?: number;
 }
 
 export interface ReporterCaseView extends CaseCommon {
@@ -45,6 +56,10 @@ export interface ReporterCaseView extends CaseCommon {
 
 export interface TeamCaseView extends CaseCommon {
   audience: 'team';
+  /** The reader's standing: a collaborator reads the case but acts only through internal notes. */
+  viewer: 'maintainer' | 'responder' | 'admin' | 'collaborator';
+  /** What parties are told about the case. */
+  partySummary: string | null;
   reporterEmail: string | null;
   channel: string;
   assignee: { id: string; name: string } | null;
@@ -66,6 +81,8 @@ export interface TeamCaseView extends CaseCommon {
   scopeCategory: { id: string; title: string; reason: string | null } | null;
   /** The policy's response checklists with who ticked what and when. */
   checklists: ChecklistView[];
+  /** How the reporter's earlier reports turned out (team members only; null for collaborators). */
+  reporterHistory: ReporterHistory | null;
 }
 
 export interface TeamExtras {
@@ -75,9 +92,18 @@ export interface TeamExtras {
   cvss: { v3: CvssResult | null; v4: CvssResult | null };
   cvssSeverity: string | null;
   scopeCategory: { id: string; title: string; reason: string | null } | null;
+  viewer: TeamCaseView['viewer'];
+  embargo: EmbargoView | null;
+  reporterHistory?: ReporterHistory | null;
 }
 
-function common(c: CaseRow, p: ProjectRow, timeline: TimelineEntry[], deadlines: Deadlines): CaseCommon {
+function common(
+  c: CaseRow,
+  p: ProjectRow,
+  timeline: TimelineEntry[],
+  deadlines: Deadlines,
+  embargo: EmbargoView | null,
+): CaseCommon {
   return {
     id: c.id,
     key: c.key,
@@ -97,23 +123,32 @@ function common(c: CaseRow, p: ProjectRow, timeline: TimelineEntry[], deadlines:
     updatedAt: c.updated_at,
     deadlines,
     timeline,
+    embargo,
   };
 }
 
+/**
+ * The entries an audience may see, oldest first. `include` decides per event (its message, if any,
+ * was loaded under the same rule); `parties` names the parties entries concern.
+ */
 export function buildTimeline(
   events: CaseEventRow[],
   messages: MessageRow[],
   names: Map<string, string>,
-  audience: 'reporter' | 'team',
+  audience: TimelineAudience,
+  opts: { include?: (e: CaseEventRow) => boolean; parties?: Map<string, string> } = {},
 ): TimelineEntry[] {
   const byId = new Map(messages.map((m) => [m.id, m]));
   const out: TimelineEntry[] = [];
   for (const e of events) {
     if (audience === 'reporter' && e.visibility !== 'reporter') continue;
+    if (opts.include && !opts.include(e)) continue;
     const m = e.message_id ? byId.get(e.message_id) : undefined;
     if (e.message_id && (!m || (audience === 'reporter' && m.visibility !== 'reporter'))) continue;
     const teamName =
-      audience === 'reporter' ? 'Security team' : (names.get(e.actor_user_id ?? '') ?? 'Team member');
+      audience === 'reporter'
+        ? 'Security team'
+        : (names.get(e.actor_user_id ?? '') ?? (audience === 'party' ? 'Security team' : 'Team member'));
     const name = e.actor_kind === 'reporter' ? 'Reporter' : e.actor_kind === 'system' ? 'Parley' : teamName;
     let data: Record<string, unknown> = {};
     try {
@@ -130,6 +165,12 @@ export function buildTimeline(
       actor: { kind: e.actor_kind, name },
       data,
       message: m ? { id: m.id, body: m.body, visibility: m.visibility } : undefined,
+      party:
+        e.visibility === 'parties'
+          ? e.party_id
+            ? { id: e.party_id, organisation: opts.parties?.get(e.party_id) ?? 'a party' }
+            : null
+          : undefined,
     });
   }
   return out;
@@ -140,8 +181,13 @@ export function presentForReporter(
   p: ProjectRow,
   timeline: TimelineEntry[],
   deadlines: Deadlines,
+  embargo: EmbargoView | null,
 ): ReporterCaseView {
-  return { audience: 'reporter', ...common(c, p, timeline, deadlines), reporterEmail: c.reporter_email };
+  return {
+    audience: 'reporter',
+    ...common(c, p, timeline, deadlines, embargo),
+    reporterEmail: c.reporter_email,
+  };
 }
 
 export function presentForTeam(
@@ -153,7 +199,9 @@ export function presentForTeam(
 ): TeamCaseView {
   return {
     audience: 'team',
-    ...common(c, p, timeline, deadlines),
+    ...common(c, p, timeline, deadlines, extra.embargo),
+    viewer: extra.viewer,
+    partySummary: c.party_summary,
     reporterEmail: c.reporter_email,
     channel: c.channel,
     assignee: c.assignee_id ? { id: c.assignee_id, name: extra.assigneeName ?? 'Unknown' } : null,
@@ -170,6 +218,7 @@ export function presentForTeam(
     versionStatus: c.version_status,
     scopeCategory: extra.scopeCategory,
     checklists: extra.checklists,
+    reporterHistory: extra.reporterHistory ?? null,
   };
 }
 

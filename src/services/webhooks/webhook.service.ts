@@ -14,6 +14,7 @@ import { requireMaintainer, requireUser } from '../access.ts';
 import { WEBHOOK_EVENTS, eventsOf, type WebhookEvent } from './webhook-emitter.ts';
 import { WEBHOOK_FORMATS, webhookBody, type WebhookFormat } from './webhook-payload.ts';
 import { generateWebhookSecret, openWebhookSecret, sealWebhookSecret } from './webhook-secret.ts';
+import { auditWebhook, webhookChange } from './webhook-audit.ts';
 
 export const MAX_WEBHOOKS_PER_PROJECT = 20;
 
@@ -167,38 +168,49 @@ export class WebhookService {
       throw new ConflictError(`A project can have at most ${MAX_WEBHOOKS_PER_PROJECT} webhooks.`);
     const id = this.deps.random.uuid();
     const secret = generateWebhookSecret(this.deps.random);
-    await webhooks.insertWebhook(this.deps.db, {
-      id,
-      project_id: project.id,
-      url: v.url!,
-      secret: sealWebhookSecret(this.deps.secret, id, secret),
-      events: JSON.stringify(v.events),
-      format: v.format ?? 'parley',
-      description: v.description ?? '',
-      active: v.active === false ? 0 : 1,
-      created_at: iso(this.deps.clock.now()),
-      created_by: requireUser(actor).id,
+    await this.deps.db.transaction().execute(async (trx) => {
+      await webhooks.insertWebhook(trx, {
+        id,
+        project_id: project.id,
+        url: v.url!,
+        secret: sealWebhookSecret(this.deps.secret, id, secret),
+        events: JSON.stringify(v.events),
+        format: v.format ?? 'parley',
+        description: v.description ?? '',
+        active: v.active === false ? 0 : 1,
+        created_at: iso(this.deps.clock.now()),
+        created_by: requireUser(actor).id,
+      });
+      const created = { id, url: v.url! };
+      await auditWebhook(trx, this.deps, actor, project, created, { change: 'created', events: v.events });
     });
     return { webhook: await this.get(actor, slug, id), secret };
   }
 
   async update(actor: Actor, slug: string, id: string, input: WebhookInput): Promise<WebhookView> {
-    const { hook } = await this.hook(actor, slug, id);
+    const { project, hook } = await this.hook(actor, slug, id);
     const v = parseInput(input, true);
-    await webhooks.updateWebhook(this.deps.db, hook.id, {
+    const patch = {
       ...(v.url !== undefined ? { url: v.url } : {}),
       ...(v.events !== undefined ? { events: JSON.stringify(v.events) } : {}),
       ...(v.format !== undefined ? { format: v.format } : {}),
       ...(v.description !== undefined ? { description: v.description } : {}),
       ...(v.active !== undefined ? { active: v.active ? 1 : 0 } : {}),
+    };
+    await this.deps.db.transaction().execute(async (trx) => {
+      await webhooks.updateWebhook(trx, hook.id, patch);
+      await auditWebhook(trx, this.deps, actor, project, hook, webhookChange(hook, v, Object.keys(patch)));
     });
     return this.get(actor, slug, id);
   }
 
   /** Deletes the hook; its queued deliveries then fail for good (the sender finds no secret). */
   async delete(actor: Actor, slug: string, id: string): Promise<void> {
-    const { hook } = await this.hook(actor, slug, id);
-    await webhooks.deleteWebhook(this.deps.db, hook.id);
+    const { project, hook } = await this.hook(actor, slug, id);
+    await this.deps.db.transaction().execute(async (trx) => {
+      await webhooks.deleteWebhook(trx, hook.id);
+      await auditWebhook(trx, this.deps, actor, project, hook, { change: 'deleted' });
+    });
   }
 
   /** A new secret, in force at once (queued deliveries are signed at sending time). Shown once. */
@@ -207,10 +219,13 @@ export class WebhookService {
     slug: string,
     id: string,
   ): Promise<{ webhook: WebhookView; secret: string }> {
-    const { hook } = await this.hook(actor, slug, id);
+    const { project, hook } = await this.hook(actor, slug, id);
     const secret = generateWebhookSecret(this.deps.random);
-    await webhooks.updateWebhook(this.deps.db, hook.id, {
-      secret: sealWebhookSecret(this.deps.secret, hook.id, secret),
+    await this.deps.db.transaction().execute(async (trx) => {
+      await webhooks.updateWebhook(trx, hook.id, {
+        secret: sealWebhookSecret(this.deps.secret, hook.id, secret),
+      });
+      await auditWebhook(trx, this.deps, actor, project, hook, { change: 'secret-rotated' });
     });
     return { webhook: present(hook), secret };
   }

@@ -24,6 +24,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['reporter_user_id', 'created_at'])
     .execute();
 
+  // The inbox's default order (nearest deadline first) per project, read in index order.
+  await db.schema
+    .createIndex('cases_project_due_idx')
+    .on('cases')
+    .columns(['project_id', 'next_due_at', 'created_at', 'number'])
+    .execute();
+  // … and newest / oldest first over several states, also read in index order.
+  await db.schema
+    .createIndex('cases_project_created_idx')
+    .on('cases')
+    .columns(['project_id', 'created_at', 'number'])
+    .execute();
+
+  // Reporter reputation and spam markers look up the few cases with a given resolution.
+  await db.schema
+    .createIndex('cases_resolution_reporter_idx')
+    .on('cases')
+    .columns(['resolution', 'reporter_email'])
+    .execute();
+
   // A key a case had before it moved to another project: old links keep working.
   await db.schema
     .createTable('case_key_aliases')

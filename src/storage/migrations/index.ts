@@ -7,6 +7,8 @@ import * as jobs from './2026-11-23-jobs.ts';
 import * as advisories from './2026-11-24-advisories.ts';
 import * as channels from './2026-11-25-channels.ts';
 import * as coordination from './2026-11-26-coordination.ts';
+import * as accounts from './2026-11-27-accounts.ts';
+import * as encryption from './2026-11-27-encryption.ts';
 
 const migrations: Record<string, Migration> = {
   '2026-11-23-initial': initial,
@@ -15,6 +17,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-24-advisories': advisories,
   '2026-11-25-channels': channels,
   '2026-11-26-coordination': coordination,
+  '2026-11-27-accounts': accounts,
+  '2026-11-27-encryption': encryption,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,5 +1,5 @@
 // Cases, their append-only timeline (case_events) and their message thread.
-import { sql, type Kysely, type Insertable } from 'kysely';
+import type { Kysely, Insertable } from 'kysely';
 import type {
   Database,
   CaseRow,
@@ -26,8 +26,16 @@ export async function findCaseById(db: Db, id: string): Promise<CaseRow | undefi
   return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** By its current key, or by a key it had before it moved to another project (see case-move.service.ts). */
 export async function findCaseByKey(db: Db, key: string): Promise<CaseRow | undefined> {
-  return db.selectFrom('cases').selectAll().where('key', '=', key).executeTakeFirst();
+  const row = await db.selectFrom('cases').selectAll().where('key', '=', key).executeTakeFirst();
+  if (row) return row;
+  return db
+    .selectFrom('case_key_aliases')
+    .innerJoin('cases', 'cases.id', 'case_key_aliases.case_id')
+    .selectAll('cases')
+    .where('case_key_aliases.key', '=', key)
+    .executeTakeFirst();
 }
 
 export async function findCaseByTokenHash(db: Db, tokenHash: string): Promise<CaseRow | undefined> {
@@ -76,7 +84,7 @@ const CLOCK_COLUMNS = [
   'cases.needs_info_log',
 ] as const;
 
-export async function listCases(db: Db, q: CaseListQuery) {
+function listQuery(db: Db, q: Pick<CaseListQuery, 'projectIds' | 'states'>) {
   let query = db
     .selectFrom('cases')
     .innerJoin('projects', 'projects.id', 'cases.project_id')
@@ -98,35 +106,79 @@ export async function listCases(db: Db, q: CaseListQuery) {
       'projects.slug as project_slug',
       'projects.name as project_name',
     ]);
-  if (q.projectIds) {
-    if (q.projectIds.length === 0) return [];
-    query = query.where('cases.project_id', 'in', q.projectIds);
-  }
+  if (q.projectIds) query = query.where('cases.project_id', 'in', q.projectIds);
   if (q.states && q.states.length) query = query.where('cases.state', 'in', q.states);
-  if (q.order === 'deadline') {
-    // Nearest due time first; cases with no running clock after them, oldest first.
-    query = query
-      .orderBy(sql`case when cases.next_due_at is null then 1 else 0 end`)
-      .orderBy('cases.next_due_at', 'asc');
+  return query;
+}
+
+/**
+ * One page of the inbox. By deadline: cases with a due time first (nearest first), then the rest
+ * oldest first — read as two index-ordered queries (due times, then the undated) rather than one
+ * `ORDER BY (next_due_at IS NULL), …`, which no index can serve and which made both databases sort
+ * every matching row of a 100,000-case inbox for each page.
+ */
+export async function listCases(db: Db, q: CaseListQuery) {
+  if (q.projectIds && q.projectIds.length === 0) return [];
+  if (q.order !== 'deadline') {
+    const dir = q.order === 'newest' ? 'desc' : 'asc';
+    return listQuery(db, q)
+      .orderBy('cases.created_at', dir)
+      .orderBy('cases.number', dir)
+      .limit(q.limit)
+      .offset(q.offset)
+      .execute();
   }
-  const dir = q.order === 'newest' ? 'desc' : 'asc';
-  return query
-    .orderBy('cases.created_at', dir)
-    .orderBy('cases.number', dir)
+  const dated = await listQuery(db, q)
+    .where('cases.next_due_at', 'is not', null)
+    .orderBy('cases.next_due_at', 'asc')
+    .orderBy('cases.created_at', 'asc')
+    .orderBy('cases.number', 'asc')
     .limit(q.limit)
     .offset(q.offset)
     .execute();
+  if (dated.length === q.limit) return dated;
+  // The page reaches past the dated cases: how many there are decides where the undated start.
+  const datedTotal =
+    dated.length > 0 || q.offset === 0
+      ? q.offset + dated.length
+      : await countDated(db, q.projectIds, q.states);
+  const undated = await listQuery(db, q)
+    .where('cases.next_due_at', 'is', null)
+    .orderBy('cases.created_at', 'asc')
+    .orderBy('cases.number', 'asc')
+    .limit(q.limit - dated.length)
+    .offset(Math.max(0, q.offset - datedTotal))
+    .execute();
+  return [...dated, ...undated];
 }
 
+async function countDated(db: Db, projectIds: string[] | undefined, states: string[] | undefined) {
+  let query = db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('cases.next_due_at', 'is not', null);
+  if (projectIds) query = query.where('cases.project_id', 'in', projectIds);
+  if (states && states.length) query = query.where('cases.state', 'in', states);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+}
+
+/**
+ * How many cases match, counting at most `cap + 1` (so the answer says "more than cap"): counting
+ * every one of 100,000 matching rows on each inbox page cost more than the page itself.
+ */
 export async function countCases(
   db: Db,
   q: Omit<CaseListQuery, 'order' | 'limit' | 'offset'>,
+  cap = Number.MAX_SAFE_INTEGER - 1,
 ): Promise<number> {
   if (q.projectIds && q.projectIds.length === 0) return 0;
-  let query = db.selectFrom('cases').select((eb) => eb.fn.countAll<number | string>().as('n'));
-  if (q.projectIds) query = query.where('cases.project_id', 'in', q.projectIds);
-  if (q.states && q.states.length) query = query.where('cases.state', 'in', q.states);
-  const r = await query.executeTakeFirstOrThrow();
+  let inner = db.selectFrom('cases').select('cases.id');
+  if (q.projectIds) inner = inner.where('cases.project_id', 'in', q.projectIds);
+  if (q.states && q.states.length) inner = inner.where('cases.state', 'in', q.states);
+  const r = await db
+    .selectFrom(inner.limit(cap + 1).as('matching'))
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -144,6 +196,30 @@ export async function listEvents(db: Db, caseId: string, visibility?: 'reporter'
   let q = db.selectFrom('case_events').selectAll().where('case_id', '=', caseId);
   if (visibility) q = q.where('visibility', '=', visibility);
   return q.orderBy('id', 'asc').execute();
+}
+
+/**
+ * The latest `limit` timeline entries (oldest first) and how many there are in all, for pages of a
+ * long case; `visibility` narrows to the reporter's entries.
+ */
+export async function listLatestEvents(
+  db: Db,
+  caseId: string,
+  limit: number,
+  visibility?: 'reporter',
+): Promise<{ rows: CaseEventRow[]; total: number }> {
+  let q = db.selectFrom('case_events').where('case_id', '=', caseId);
+  if (visibility) q = q.where('visibility', '=', visibility);
+  const [rows, count] = await Promise.all([
+    q.selectAll().orderBy('id', 'desc').limit(limit).execute(),
+    q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows: rows.reverse(), total: Number(count.n) };
+}
+
+export async function listMessagesByIds(db: Db, caseId: string, ids: string[]): Promise<MessageRow[]> {
+  if (!ids.length) return [];
+  return db.selectFrom('messages').selectAll().where('case_id', '=', caseId).where('id', 'in', ids).execute();
 }
 
 // Messages

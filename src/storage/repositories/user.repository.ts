@@ -1,5 +1,5 @@
 // Users, sessions, API tokens and one-time account links.
-import type { Kysely, Insertable } from 'kysely';
+import { sql, type Kysely, type Insertable } from 'kysely';
 import type { Database, UserRow, UsersTable, AccountTokensTable, ApiTokensTable } from '../schema.ts';
 
 type Db = Kysely<Database>;
@@ -35,6 +35,12 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
 
 // Sessions
 
+/** 1 when the account has a confirmed TOTP or a passkey (one subquery, no extra round trip). */
+const hasSecondFactor =
+  sql<number>`(case when users.totp_enabled_at is not null or exists (select 1 from passkeys where passkeys.user_id = users.id) then 1 else 0 end)`.as(
+    'has_second_factor',
+  );
+
 export async function insertSession(db: Db, row: Insertable<Database['sessions']>): Promise<void> {
   await db.insertInto('sessions').values(row).execute();
 }
@@ -43,8 +49,9 @@ export async function findSessionUser(db: Db, idHash: string, now: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['sessions.id_hash', 'sessions.last_seen_at', 'sessions.expires_at'])
+    .select(['sessions.id_hash', 'sessions.last_seen_at', 'sessions.expires_at', 'sessions.second_factor'])
     .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'users.disabled_at'])
+    .select(hasSecondFactor)
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .executeTakeFirst();
@@ -86,8 +93,10 @@ export async function findApiTokenUser(db: Db, tokenHash: string) {
       'api_tokens.expires_at',
       'api_tokens.revoked_at',
       'api_tokens.last_used_at',
+      'api_tokens.scopes',
     ])
     .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'users.disabled_at'])
+    .select(hasSecondFactor)
     .where('api_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
 }

@@ -17,7 +17,8 @@ import {
   problemResponses,
 } from '../schemas.ts';
 import { caseRef } from '../case-ref.ts';
-import { intakeRateLimit } from '../../plugins/rate-limits.ts';
+import { TIMELINE_LATEST } from '../../../services/case-view.ts';
+import { sharedIntakeLimit, sharedReplyLimit } from '../../plugins/rate-limits.ts';
 
 const CaseView = Type.Object(
   {},
@@ -32,7 +33,8 @@ export async function reportRoutes(app: FastifyInstance) {
   r.post(
     '/api/v1/projects/:slug/reports',
     {
-      config: { rateLimit: intakeRateLimit(config) },
+      // One per-IP counter with the report form (refused before the body is read).
+      onRequest: sharedIntakeLimit(app, config),
       schema: {
         tags: ['reports'],
         summary: 'Submit a vulnerability report (no account needed)',
@@ -66,7 +68,8 @@ export async function reportRoutes(app: FastifyInstance) {
         response: {
           200: Type.Object({
             items: Type.Array(Type.Object({}, { additionalProperties: true })),
-            total: Type.Integer(),
+            total: Type.Integer({ description: 'Matching cases, counted up to 10,000' }),
+            totalIsLowerBound: Type.Boolean({ description: 'More than `total` cases match' }),
           }),
           ...problemResponses,
         },
@@ -81,17 +84,27 @@ export async function reportRoutes(app: FastifyInstance) {
       schema: {
         tags: ['reports'],
         summary: 'Read one case',
+        description: `The timeline holds the latest ${TIMELINE_LATEST} entries (with \`timelineTotal\` when there are more); \`?timeline=all\` gives all of them.`,
         security,
         params: IdParam,
+        querystring: Type.Object(
+          { timeline: Type.Optional(Type.Union([Type.Literal('latest'), Type.Literal('all')])) },
+          { additionalProperties: false },
+        ),
         response: { 200: CaseView, ...problemResponses },
       },
     },
-    async (request) => services.cases.get(request.actor, caseRef(request.params.id)),
+    async (request) =>
+      services.cases.get(request.actor, caseRef(request.params.id), {
+        ip: request.ip,
+        timelineLimit: request.query.timeline === 'all' ? undefined : TIMELINE_LATEST,
+      }),
   );
 
   r.post(
     '/api/v1/reports/:id/messages',
     {
+      preHandler: sharedReplyLimit(app, config),
       schema: {
         tags: ['reports'],
         summary: 'Reply to the reporter, write an internal note, or (as reporter) reply to the team',
@@ -130,6 +143,7 @@ export async function reportRoutes(app: FastifyInstance) {
   r.patch(
     '/api/v1/reports/:id',
     {
+      preHandler: sharedReplyLimit(app, config),
       schema: {
         tags: ['reports'],
         summary:

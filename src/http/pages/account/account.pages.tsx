@@ -4,13 +4,25 @@ import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { Csrf, ErrorSummary, TextField, type Values } from '../components/form.tsx';
 import { PASSWORD_MIN } from '../../../services/passwords.ts';
+import { PasskeySignIn } from './passkey-forms.tsx';
 
-export function LoginPage(props: { ctx: PageContext; next: string; values?: Values; message?: string }) {
+export function LoginPage(props: {
+  ctx: PageContext;
+  next: string;
+  values?: Values;
+  message?: string | undefined;
+  notice?: string | undefined;
+}) {
   return (
     <Layout ctx={props.ctx} title="Team sign-in">
       <section class="card narrow">
         <h1>Team sign-in</h1>
         <p class="muted">For security teams. Reporters need no account: use your private report link.</p>
+        {props.notice ? (
+          <p class="alert success" role="status">
+            {props.notice}
+          </p>
+        ) : null}
         <ErrorSummary message={props.message} />
         <form method="post" action="/login">
           <Csrf token={props.ctx.csrf} />
@@ -32,8 +44,10 @@ export function LoginPage(props: { ctx: PageContext; next: string; values?: Valu
           />
           <div class="actions">
             <button type="submit">Sign in</button>
+            <a href="/password-reset">Forgot your password?</a>
           </div>
         </form>
+        <PasskeySignIn csrf={props.ctx.csrf} next={props.next} />
       </section>
     </Layout>
   );

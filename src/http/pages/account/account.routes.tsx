@@ -1,7 +1,7 @@
 // Sign-in and sign-out, the first-admin setup link and account activation links.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { UnauthenticatedError, ValidationError, NotFoundError } from '../../../domain/errors.ts';
-import { SESSION_TTL_MS } from '../../../services/auth.service.ts';
+import { clearSessionCookie, clientMeta, setSessionCookie } from './session-cookie.ts';
 import { sendPage, pageContext } from '../render.ts';
 import { formValues } from '../components/form.tsx';
 import { csrfGuard } from '../csrf.ts';
@@ -18,40 +18,49 @@ export function safeNext(next: unknown): string {
 export async function accountPages(app: FastifyInstance) {
   const { services, config, cookies } = app.parley;
 
+  /** Signs in with a password; true when the account's second factor is still to be given. */
   const startSession = async (
     reply: FastifyReply,
     email: string,
     password: string,
     request: FastifyRequest,
-  ) => {
-    const s = await services.auth.login(email, password, {
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-    });
-    reply.setCookie(cookies.sessionName, s.sessionSecret, {
-      path: '/',
-      httpOnly: true,
-      secure: cookies.secure,
-      sameSite: 'lax',
-      maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    });
+  ): Promise<boolean> => {
+    const s = await services.auth.login(email, password, clientMeta(request));
+    setSessionCookie(reply, s.sessionSecret, s.pending);
+    return s.pending;
   };
 
-  app.get('/login', async (request: FastifyRequest<{ Querystring: { next?: string } }>, reply) => {
-    if (request.actor.kind === 'user') return reply.redirect(safeNext(request.query.next), 303);
-    return sendPage(
+  app.get(
+    '/login',
+    async (
+      request: FastifyRequest<{ Querystring: { next?: string; reset?: string; passkey?: string } }>,
       reply,
-      <LoginPage ctx={pageContext(request, reply)} next={safeNext(request.query.next)} />,
-    );
-  });
+    ) => {
+      if (request.actor.kind === 'user') return reply.redirect(safeNext(request.query.next), 303);
+      return sendPage(
+        reply,
+        <LoginPage
+          ctx={pageContext(request, reply)}
+          next={safeNext(request.query.next)}
+          message={request.query.passkey === 'failed' ? 'That passkey could not sign you in.' : undefined}
+          notice={
+            request.query.reset === '1'
+              ? 'Your new password is set and every session was signed out. Sign in with it.'
+              : undefined
+          }
+        />,
+      );
+    },
+  );
 
   app.post(
     '/login',
     { preHandler: csrfGuard, config: { rateLimit: loginRateLimit(config) } },
     async (request, reply) => {
       const v = formValues(request.body);
+      let pending: boolean;
       try {
-        await startSession(reply, v.email ?? '', v.password ?? '', request);
+        pending = await startSession(reply, v.email ?? '', v.password ?? '', request);
       } catch (e) {
         if (e instanceof UnauthenticatedError) {
           return sendPage(
@@ -67,14 +76,16 @@ export async function accountPages(app: FastifyInstance) {
         }
         throw e;
       }
+      if (pending)
+        return reply.redirect(`/login/second-factor?next=${encodeURIComponent(safeNext(v.next))}`, 303);
       return reply.redirect(safeNext(v.next), 303);
     },
   );
 
   app.post('/logout', { preHandler: csrfGuard }, async (request, reply) => {
     const secret = request.cookies[cookies.sessionName];
-    if (secret) await services.auth.logout(secret);
-    reply.clearCookie(cookies.sessionName, { path: '/' });
+    if (secret) await services.auth.logout(secret, clientMeta(request));
+    clearSessionCookie(reply);
     return reply.redirect('/', 303);
   });
 

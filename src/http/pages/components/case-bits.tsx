@@ -53,6 +53,32 @@ function describe(e: TimelineEntry): string {
       return 'wrote';
     case 'note':
       return 'wrote an internal note';
+    case 'party.message':
+      return 'wrote';
+    case 'party.added':
+      return `invited the party ${String(d.organisation)}`;
+    case 'party.removed':
+      return `removed the party ${String(d.organisation)}`;
+    case 'party.status-changed':
+      return `set the status of ${String(d.organisation ?? 'the party')} to ${String(d.to)}${d.statementChanged ? ' and changed its statement' : ''}`;
+    case 'parties.notified':
+      return `mailed the invitation to ${String(d.count)} part${d.count === 1 ? 'y' : 'ies'}`;
+    case 'party.reminded':
+      return `reminded ${String(d.organisation)}, which has not answered`;
+    case 'collaborator.added':
+      return `added ${String(d.name)} as a collaborator on this case`;
+    case 'collaborator.removed':
+      return 'removed a collaborator';
+    case 'case.viewed':
+      return d.as === 'party' ? 'viewed the case (party)' : 'viewed the case (collaborator)';
+    case 'embargo.changed':
+      return d.to ? `set the embargo to end ${String(d.local ?? d.to)}` : 'lifted the embargo end date';
+    case 'party-summary.changed':
+      return 'changed the summary shared with parties';
+    case 'case.transferred':
+      return `moved the case from ${String(d.from)} (${String(d.fromProject)}) to ${String(d.to)} (${String(d.toProject)})`;
+    case 'case.downgraded':
+      return `judged the report not to be a security issue${d.issueUrl ? '; it continues in public' : ''}`;
     default:
       return e.type;
   }
@@ -76,7 +102,18 @@ export function Timeline(props: { entries: TimelineEntry[] }) {
             {e.visibility === 'internal' ? (
               <span class="badge"> Internal — never shown to the reporter</span>
             ) : null}
+            {e.party !== undefined ? (
+              <span class="badge party">
+                {' '}
+                {e.party ? `Party thread: ${e.party.organisation}` : 'Shared with every party'}
+              </span>
+            ) : null}
           </div>
+          {e.type === 'case.downgraded' && typeof e.data.issueUrl === 'string' ? (
+            <p>
+              Public issue: <a href={e.data.issueUrl}>{e.data.issueUrl}</a>
+            </p>
+          ) : null}
           {e.message ? <div class="prose">{e.message.body}</div> : null}
         </li>
       ))}

@@ -52,7 +52,11 @@ export function Layout(props: {
                   <li>
                     <a href="/metrics">Metrics</a>
                   </li>
-                  <li class="who">{ctx.user.name}</li>
+                  <li class="who">
+                    <a href="/account/security" title="Account security, API tokens">
+                      {ctx.user.name}
+                    </a>
+                  </li>
                   <li>
                     <form method="post" action="/logout" class="inline">
                       <input type="hidden" name="_csrf" value={ctx.csrf} />

@@ -6,6 +6,7 @@ import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { Markdown } from '../components/markdown.tsx';
 import { SubscribeForm } from './subscribe.pages.tsx';
+import { ReportRequirementsNote } from './report-requirements.tsx';
 import {
   DisclosureSection,
   ScopeSection,
@@ -36,6 +37,7 @@ export function ProjectPage(props: {
           Please report security problems privately through this form, not in public issues, chats or forums.
         </p>
         {policy.report.intro ? <p>{policy.report.intro}</p> : null}
+        <ReportRequirementsNote policy={policy} />
         <a class="button" href={`${base}/report`}>
           Report a vulnerability
         </a>

@@ -1,10 +1,11 @@
 // Public pages for reporters: start page, project page, report form, and the private case page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ValidationError } from '../../../domain/errors.ts';
+import { TooManyRequestsError, ValidationError } from '../../../domain/errors.ts';
 import { sendPage, pageContext } from '../render.ts';
 import { formValues } from '../components/form.tsx';
 import { csrfValid, CSRF_RETRY } from '../csrf.ts';
-import { intakeRateLimit } from '../../plugins/rate-limits.ts';
+import { sharedIntakeLimit, sharedReplyLimit } from '../../plugins/rate-limits.ts';
+import { handleError } from '../../plugins/problem.ts';
 import { HomePage } from './home.page.tsx';
 import { ProjectPage } from './project.page.tsx';
 import { ReportFormPage } from './report-form.page.tsx';
@@ -53,9 +54,38 @@ export async function publicPages(app: FastifyInstance) {
     );
   });
 
+  /**
+   * Over a rate limit (per IP, from the limiter hook, or per reporter, from intake): the form again
+   * with everything the reporter typed and when to retry, so nothing written is lost.
+   */
+  const rateLimited = async (request: SlugReq, reply: FastifyReply, e: TooManyRequestsError) => {
+    const project = await services.projects.getPublic(request.params.slug);
+    const { policy } = await services.policies.current(project.slug);
+    if (e.retryAfterSeconds && !reply.getHeader('retry-after'))
+      reply.header('retry-after', String(e.retryAfterSeconds));
+    return sendPage(
+      reply,
+      <ReportFormPage
+        ctx={pageContext(request, reply)}
+        project={project}
+        policy={policy}
+        values={formValues(request.body)}
+        message={`Not submitted yet. ${e.message}`}
+        pgpKey={await services.projectKeys.keyInfo(project.slug)}
+      />,
+      429,
+    );
+  };
+
   app.post(
     '/p/:slug/report',
-    { config: { rateLimit: intakeRateLimit(config) } },
+    {
+      preHandler: sharedIntakeLimit(app, config),
+      errorHandler: (err, request: SlugReq, reply) =>
+        err instanceof TooManyRequestsError
+          ? rateLimited(request, reply, err)
+          : handleError(err, request, reply),
+    },
     async (request: SlugReq, reply) => {
       const project = await services.projects.getPublic(request.params.slug);
       const { policy } = await services.policies.current(project.slug);
@@ -106,6 +136,7 @@ export async function publicPages(app: FastifyInstance) {
         return reply.redirect(created.casePath, 303);
       } catch (e) {
         if (e instanceof ValidationError) return again(422, e.errors, e.message, confirmed);
+        if (e instanceof TooManyRequestsError) return rateLimited(request, reply, e);
         throw e;
       }
     },
@@ -167,28 +198,51 @@ export async function publicPages(app: FastifyInstance) {
 
   app.get('/c/:token', async (request: TokenReq, reply) => showCase(request, reply));
 
-  app.post('/c/:token/messages', async (request: TokenReq, reply) => {
-    const values = formValues(request.body);
-    if (!csrfValid(request, reply)) {
-      return showCase(request, reply, { values, errors: [{ field: 'body', message: CSRF_RETRY }] }, 403);
-    }
-    const actor = await services.auth.resolveCaseToken(request.params.token);
-    if (!actor) throw new NotFoundError('This private link does not lead to a report.');
-    try {
-      await services.cases.addMessage(
-        actor,
-        { id: actor.kind === 'reporter' ? actor.caseId : '' },
-        { body: values.body },
-        'web',
-      );
-    } catch (e) {
-      if (e instanceof ValidationError) return showCase(request, reply, { values, errors: e.errors }, 422);
-      throw e;
-    }
-    return reply.redirect(`/c/${request.params.token}#reply`, 303);
-  });
+  const replyLimit = { preHandler: sharedReplyLimit(app, config) };
 
-  app.post('/c/:token/details', async (request: TokenReq, reply) => {
+  app.post(
+    '/c/:token/messages',
+    {
+      ...replyLimit,
+      // Over the per-IP limit: the case page again with the reply kept, not an error page.
+      errorHandler: (err, request: TokenReq, reply) =>
+        err instanceof TooManyRequestsError
+          ? showCase(
+              request,
+              reply,
+              { values: formValues(request.body), errors: [{ field: 'body', message: err.message }] },
+              429,
+            )
+          : handleError(err, request, reply),
+    },
+    async (request: TokenReq, reply) => {
+      const values = formValues(request.body);
+      if (!csrfValid(request, reply)) {
+        return showCase(request, reply, { values, errors: [{ field: 'body', message: CSRF_RETRY }] }, 403);
+      }
+      const actor = await services.auth.resolveCaseToken(request.params.token);
+      if (!actor) throw new NotFoundError('This private link does not lead to a report.');
+      try {
+        await services.cases.addMessage(
+          actor,
+          { id: actor.kind === 'reporter' ? actor.caseId : '' },
+          { body: values.body },
+          'web',
+        );
+      } catch (e) {
+        if (e instanceof ValidationError) return showCase(request, reply, { values, errors: e.errors }, 422);
+        // Over the per-case message limit: the page again, the reply kept in its box, the wait stated.
+        if (e instanceof TooManyRequestsError) {
+          if (e.retryAfterSeconds) reply.header('retry-after', String(e.retryAfterSeconds));
+          return showCase(request, reply, { values, errors: [{ field: 'body', message: e.message }] }, 429);
+        }
+        throw e;
+      }
+      return reply.redirect(`/c/${request.params.token}#reply`, 303);
+    },
+  );
+
+  app.post('/c/:token/details', replyLimit, async (request: TokenReq, reply) => {
     const v = formValues(request.body);
     const detailValues = { creditPreference: 'anonymous', ...v };
     if (!csrfValid(request, reply)) {

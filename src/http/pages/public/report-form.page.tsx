@@ -2,6 +2,7 @@
 // safest mode) and re-renders with the reporter's text kept when a field needs fixing.
 import type { FieldError } from '../../../domain/errors.ts';
 import { REPORT_LIMITS } from '../../../domain/report.ts';
+import { reportRequirements, type RequirementField } from '../../../domain/report-requirements.ts';
 import type { PublicProject } from '../../../services/project.service.ts';
 import type { Policy } from '../../../domain/policy/policy.types.ts';
 import type { PageContext } from '../render.ts';
@@ -9,6 +10,7 @@ import { Layout } from '../components/layout.tsx';
 import { Csrf, ErrorSummary, TextArea, TextField, errorFor, type Values } from '../components/form.tsx';
 import { ScopeList, StatusNotes } from './policy-sections.tsx';
 import { MarkdownInline } from '../components/markdown.tsx';
+import { ReportRequirementsNote } from './report-requirements.tsx';
 import { EncryptedReportField, ReporterKeyField, type FormPgpKey } from './report-encryption.tsx';
 
 /** The out-of-scope item a reporter picked, shown with its reason before they confirm. */
@@ -71,6 +73,12 @@ export function ReportFormPage(props: {
   const credit = values?.creditPreference ?? 'anonymous';
   const category = values?.scopeCategory || 'in-scope';
   const categoryError = errorFor(errors, 'scopeCategory');
+  // Required fields and minimum lengths come from the policy, the same rules intake enforces.
+  const req = reportRequirements(policy.report);
+  const need = (field: RequirementField, hint: string) => {
+    const min = req.min[field];
+    return min > 1 && req.policy.min[field] ? `${hint} At least ${min} characters.` : hint;
+  };
   return (
     <Layout ctx={props.ctx} title={`Report a vulnerability in ${project.name}`}>
       <p class="eyebrow">{project.name}</p>
@@ -83,6 +91,7 @@ export function ReportFormPage(props: {
         <ScopeGuidance policy={policy} />
       )}
       {policy.report.intro ? <p>{policy.report.intro}</p> : null}
+      <ReportRequirementsNote policy={policy} />
       <ErrorSummary errors={errors} message={props.message} />
       <form method="post" action={`/p/${project.slug}/report`} class="card" novalidate>
         <Csrf token={props.ctx.csrf} />
@@ -110,7 +119,7 @@ export function ReportFormPage(props: {
         <TextField
           name="title"
           label="Title"
-          hint="One line: what is wrong and where."
+          hint={need('title', 'One line: what is wrong and where.')}
           required
           maxLength={REPORT_LIMITS.title}
           {...f}
@@ -118,7 +127,7 @@ export function ReportFormPage(props: {
         <TextArea
           name="description"
           label="Description"
-          hint="What the vulnerability is and why it is one."
+          hint={need('description', 'What the vulnerability is and why it is one.')}
           required
           maxLength={REPORT_LIMITS.description}
           rows={8}
@@ -127,8 +136,13 @@ export function ReportFormPage(props: {
         <TextArea
           name="stepsToReproduce"
           label="Steps to reproduce"
-          hint="Exact steps, inputs and a proof of concept if you have one."
-          required={policy.report.requireSteps}
+          hint={need(
+            'stepsToReproduce',
+            req.policy.required.has('stepsToReproduce')
+              ? 'Exact steps, inputs and a proof of concept (commands, requests or code) that shows the issue.'
+              : 'Exact steps, inputs and a proof of concept if you have one.',
+          )}
+          required={req.required.has('stepsToReproduce')}
           maxLength={REPORT_LIMITS.stepsToReproduce}
           rows={8}
           {...f}
@@ -136,8 +150,8 @@ export function ReportFormPage(props: {
         <TextArea
           name="impact"
           label="Impact"
-          hint="What an attacker gains, and who is affected."
-          required={policy.report.requireImpact}
+          hint={need('impact', 'What an attacker gains, and who is affected.')}
+          required={req.required.has('impact')}
           maxLength={REPORT_LIMITS.impact}
           rows={4}
           {...f}
@@ -145,7 +159,7 @@ export function ReportFormPage(props: {
         <TextField
           name="affectedVersions"
           label="Affected versions"
-          hint="For example: 2.3.0 and later, or a commit id."
+          hint={need('affectedVersions', 'For example: 2.3.0 and later, or a commit id.')}
           required
           maxLength={REPORT_LIMITS.affectedVersions}
           {...f}
@@ -153,6 +167,10 @@ export function ReportFormPage(props: {
         <TextArea
           name="suggestedFix"
           label="Suggested fix"
+          hint={
+            req.required.has('suggestedFix') ? need('suggestedFix', 'How to fix or mitigate it.') : undefined
+          }
+          required={req.required.has('suggestedFix')}
           maxLength={REPORT_LIMITS.suggestedFix}
           rows={4}
           {...f}
@@ -161,7 +179,12 @@ export function ReportFormPage(props: {
           name="reporterEmail"
           type="email"
           label="Your e-mail"
-          hint="To be told about progress. Leave it empty to stay anonymous; then keep the private link you get."
+          hint={
+            req.required.has('reporterEmail')
+              ? 'To be told about progress; this project asks every reporter for an address.'
+              : 'To be told about progress. Leave it empty to stay anonymous; then keep the private link you get.'
+          }
+          required={req.required.has('reporterEmail')}
           maxLength={REPORT_LIMITS.reporterEmail}
           autocomplete="email"
           {...f}

@@ -7,6 +7,7 @@ import { Layout } from '../components/layout.tsx';
 import { Csrf, ErrorSummary, TextArea, TextField, type Values } from '../components/form.tsx';
 import { SeverityBadge, StateBadge, Timeline, When } from '../components/case-bits.tsx';
 import { DeadlinesTable } from '../components/deadlines.tsx';
+import { EmbargoNotice } from '../components/embargo.tsx';
 
 export function ReporterCasePage(props: {
   ctx: PageContext;
@@ -36,6 +37,7 @@ export function ReporterCasePage(props: {
         {view.project.name} · {view.key}
       </p>
       <h1>{view.title}</h1>
+      <EmbargoNotice embargo={view.embargo} />
       <p>
         <StateBadge state={view.state} resolution={view.resolution} />{' '}
         <SeverityBadge severity={view.severity} />{' '}

@@ -139,23 +139,27 @@ export function MessageForms(props: {
   view: TeamCaseView;
   csrf: string;
   values?: { body?: string; note?: string };
+  /** A collaborator writes internal notes only. */
+  notesOnly?: boolean;
 }) {
   const action = `/cases/${props.view.key}/messages`;
   return (
     <>
-      <form method="post" action={action} id="reply">
-        <Csrf token={props.csrf} />
-        <input type="hidden" name="internal" value="false" />
-        <label for="reply-body">
-          Reply to the reporter <span class="hint">The reporter sees this on their case page.</span>
-        </label>
-        <textarea id="reply-body" name="body" rows={5}>
-          {props.values?.body ?? ''}
-        </textarea>
-        <div class="actions">
-          <button type="submit">Send reply</button>
-        </div>
-      </form>
+      {props.notesOnly ? null : (
+        <form method="post" action={action} id="reply">
+          <Csrf token={props.csrf} />
+          <input type="hidden" name="internal" value="false" />
+          <label for="reply-body">
+            Reply to the reporter <span class="hint">The reporter sees this on their case page.</span>
+          </label>
+          <textarea id="reply-body" name="body" rows={5}>
+            {props.values?.body ?? ''}
+          </textarea>
+          <div class="actions">
+            <button type="submit">Send reply</button>
+          </div>
+        </form>
+      )}
       <form method="post" action={action} id="note">
         <Csrf token={props.csrf} />
         <input type="hidden" name="internal" value="true" />

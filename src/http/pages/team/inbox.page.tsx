@@ -6,6 +6,9 @@ import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { SeverityBadge, StateBadge, When, stateLabel } from '../components/case-bits.tsx';
 import { ClockStatus } from '../components/deadlines.tsx';
+import { BulkCell, BulkCloseForm, BulkHeading, SpamMarker } from './inbox-bulk.tsx';
+import { SharedCases } from './shared-cases.tsx';
+import type { SharedCase } from '../../../services/coordination/collaborator.service.ts';
 
 export interface InboxFilter {
   project: string;
@@ -27,14 +30,20 @@ export function InboxPage(props: {
   projects: Array<{ slug: string; name: string; role: string }>;
   items: CaseSummary[];
   total: number;
+  /** The total was counted up to a cap: there are more. */
+  totalIsLowerBound?: boolean;
   isAdmin: boolean;
+  shared?: SharedCase[];
+  /** Cases whose reporter has spam history (triage.service.ts spamMarkers). */
+  spamReporters?: Set<string>;
 }) {
   const { filter: f, items, total } = props;
   const first = (f.page - 1) * INBOX_PAGE_SIZE;
   return (
     <Layout ctx={props.ctx} title="Inbox" wide>
       <h1>Inbox</h1>
-      {props.projects.length === 0 ? (
+      <SharedCases cases={props.shared ?? []} />
+      {props.projects.length === 0 && !props.shared?.length ? (
         <div class="alert warn">
           You are not on any project’s team yet.{' '}
           {props.isAdmin ? <a href="/projects/new">Create a project</a> : 'Ask a maintainer to add you.'}
@@ -92,18 +101,24 @@ export function InboxPage(props: {
             </a>{' '}
             <a href="/admin/outbox" class="button secondary">
               Outbox
+            </a>{' '}
+            <a href="/admin/audit" class="button secondary">
+              Audit log
             </a>
           </>
         ) : null}
       </form>
       <p class="muted">
-        {total === 0 ? 'No cases match.' : `Showing ${first + 1}–${first + items.length} of ${total}.`}
+        {total === 0
+          ? 'No cases match.'
+          : `Showing ${first + 1}–${first + items.length} of ${total.toLocaleString('en-US')}${props.totalIsLowerBound ? '+' : ''}.`}
       </p>
       {items.length ? (
         <div class="table-wrap">
           <table>
             <thead>
               <tr>
+                <BulkHeading />
                 <th scope="col">Case</th>
                 <th scope="col">Title</th>
                 <th scope="col">State</th>
@@ -120,11 +135,13 @@ export function InboxPage(props: {
             <tbody>
               {items.map((c) => (
                 <tr key={c.id}>
+                  <BulkCell item={c} />
                   <td class="key">
                     <a href={`/cases/${c.key}`}>{c.key}</a>
                   </td>
                   <td>
                     <a href={`/cases/${c.key}`}>{c.title}</a>
+                    <SpamMarker show={!!props.spamReporters?.has(c.id)} />
                     <div class="hint">{c.project.name}</div>
                   </td>
                   <td>
@@ -159,9 +176,14 @@ export function InboxPage(props: {
           </table>
         </div>
       ) : null}
+      <BulkCloseForm csrf={props.ctx.csrf} items={items} />
       <nav class="pager" aria-label="Pages">
         {f.page > 1 ? <a href={link(f, f.page - 1)}>← Previous</a> : <span />}
-        {first + items.length < total ? <a href={link(f, f.page + 1)}>Next →</a> : <span />}
+        {first + items.length < total || (props.totalIsLowerBound && items.length === INBOX_PAGE_SIZE) ? (
+          <a href={link(f, f.page + 1)}>Next →</a>
+        ) : (
+          <span />
+        )}
       </nav>
     </Layout>
   );

@@ -1,6 +1,8 @@
 // Creating a project (instance admins) and a project's settings: its team and their roles.
 import type { FieldError } from '../../../domain/errors.ts';
 import type { PublicProject } from '../../../services/project.service.ts';
+import type { ProjectSecurity } from '../../../services/accounts/project-security.service.ts';
+import { TwoFactorRule } from './two-factor-rule.tsx';
 import type { PageContext } from '../render.ts';
 import { Layout } from '../components/layout.tsx';
 import { Csrf, ErrorSummary, TextArea, TextField, type Values } from '../components/form.tsx';
@@ -50,6 +52,7 @@ export function SettingsPage(props: {
   ctx: PageContext;
   project: PublicProject;
   members: Member[];
+  security: ProjectSecurity;
   values?: Values;
   errors?: FieldError[];
   message?: string;
@@ -115,6 +118,7 @@ export function SettingsPage(props: {
           </tbody>
         </table>
       </div>
+      <TwoFactorRule csrf={props.ctx.csrf} slug={project.slug} security={props.security} />
       <section class="card">
         <h2>Add a member or change a role</h2>
         <form method="post" action={`/p/${project.slug}/settings/members`}>

@@ -48,9 +48,16 @@ export async function projectPages(app: FastifyInstance) {
   ) => {
     const members = await services.projects.listMembers(request.actor, request.params.slug);
     const project = await services.projects.getPublic(request.params.slug);
+    const security = await services.projectSecurity.get(request.actor, request.params.slug);
     return sendPage(
       reply,
-      <SettingsPage ctx={pageContext(request, reply)} project={project} members={members} {...extra} />,
+      <SettingsPage
+        ctx={pageContext(request, reply)}
+        project={project}
+        members={members}
+        security={security}
+        {...extra}
+      />,
       extra.status ?? 200,
     );
   };
@@ -76,6 +83,29 @@ export async function projectPages(app: FastifyInstance) {
           return settings(request, reply, { status: 409, values: v, message: e.message });
         throw e;
       }
+    },
+  );
+
+  // The project's two-factor rule: a checkbox, so the form works without JavaScript.
+  app.post(
+    '/p/:slug/settings/security',
+    { preHandler: [requireSignIn, csrfGuard] },
+    async (request: SlugReq, reply) => {
+      const v = formValues(request.body);
+      try {
+        await services.projectSecurity.setRequire2fa(
+          request.actor,
+          request.params.slug,
+          v.require2fa === 'on',
+          {
+            ip: request.ip,
+          },
+        );
+      } catch (e) {
+        if (e instanceof ConflictError) return settings(request, reply, { status: 409, message: e.message });
+        throw e;
+      }
+      return reply.redirect(`/p/${request.params.slug}/settings`, 303);
     },
   );
 

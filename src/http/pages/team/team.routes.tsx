@@ -1,14 +1,12 @@
 // Team pages: the inbox and the case page with its actions. Each action posts a small form,
 // calls one service method and sends the browser back to the case (POST → 303 → GET).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ValidationError, ConflictError, ForbiddenError } from '../../../domain/errors.ts';
-import type { TeamCaseView } from '../../../services/presenters/case.presenter.ts';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../../domain/errors.ts';
 import { sendPage, pageContext } from '../render.ts';
-import { formValues } from '../components/form.tsx';
 import { csrfGuard } from '../csrf.ts';
 import { requireSignIn } from './guard.ts';
 import { InboxPage, INBOX_PAGE_SIZE, type InboxFilter } from './inbox.page.tsx';
-import { CasePage } from './case.page.tsx';
+import { casePageHandlers } from './case-page-handlers.tsx';
 
 type KeyReq = FastifyRequest<{ Params: { key: string } }>;
 type InboxReq = FastifyRequest<{ Querystring: Record<string, string | undefined> }>;
@@ -26,7 +24,7 @@ export async function teamPages(app: FastifyInstance) {
       page,
     };
     const projects = await services.projects.myProjects(request.actor);
-    let result: { items: Awaited<ReturnType<typeof services.cases.list>>['items']; total: number };
+    let result: Awaited<ReturnType<typeof services.cases.list>>;
     try {
       result = await services.cases.list(request.actor, {
         project: filter.project || undefined,
@@ -56,67 +54,22 @@ export async function teamPages(app: FastifyInstance) {
         projects={projects}
         items={result.items}
         total={result.total}
+        totalIsLowerBound={'totalIsLowerBound' in result && result.totalIsLowerBound}
         isAdmin={!!user?.isAdmin}
+        shared={await services.collaborators.sharedWith(request.actor)}
+        spamReporters={await services.triage.spamMarkers(
+          request.actor,
+          result.items.map((i) => i.id),
+        )}
       />,
     );
   });
 
-  const showCase = async (
-    request: KeyReq,
-    reply: FastifyReply,
-    status = 200,
-    error?: { message: string; errors?: ValidationError['errors'] },
-    values?: { body?: string; note?: string },
-  ) => {
-    const ref = { key: request.params.key };
-    const view = await services.cases.get(request.actor, ref);
-    // A reporter can never reach this page (pages resolve only sessions), but the presenter decides, not the route.
-    if (view.audience !== 'team') throw new ForbiddenError();
-    const members = await services.cases.assignableMembers(request.actor, ref);
-    const advisories = await services.advisories.ofCase(request.actor, view.id);
-    return sendPage(
-      reply,
-      <CasePage
-        ctx={pageContext(request, reply)}
-        view={view as TeamCaseView}
-        members={members}
-        advisories={advisories}
-        error={error}
-        values={values}
-      />,
-      status,
-    );
-  };
+  const { showCase, action } = casePageHandlers(services);
 
   app.get('/cases/:key', { preHandler: requireSignIn }, async (request: KeyReq, reply) =>
     showCase(request, reply),
   );
-
-  /** Runs a case action; domain refusals re-render the case page with the reason instead of an error page. */
-  const action =
-    (
-      run: (request: KeyReq, v: Record<string, string | undefined>) => Promise<unknown>,
-      anchor = 'timeline',
-    ) =>
-    async (request: KeyReq, reply: FastifyReply) => {
-      const v = formValues(request.body);
-      try {
-        await run(request, v);
-      } catch (e) {
-        if (e instanceof ValidationError || e instanceof ConflictError) {
-          const values = v.internal === 'true' ? { note: v.body } : { body: v.body };
-          return showCase(
-            request,
-            reply,
-            e instanceof ValidationError ? 422 : 409,
-            { message: e.message, errors: e instanceof ValidationError ? e.errors : undefined },
-            values,
-          );
-        }
-        throw e;
-      }
-      return reply.redirect(`/cases/${encodeURIComponent(request.params.key)}#${anchor}`, 303);
-    };
 
   const guarded = { preHandler: [requireSignIn, csrfGuard] };
 
@@ -144,7 +97,7 @@ export async function teamPages(app: FastifyInstance) {
       services.cases.addMessage(
         request.actor,
         { key: request.params.key },
-        { body: v.body, internal: v.internal === 'true' },
+        { body: v.body, internal: v.internal === 'true', audience: v.audience, partyId: v.partyId },
         'web',
       ),
     ),

@@ -1,0 +1,15 @@
+// Progressive enhancement: next to an embargo shown in its own zone and UTC, show the reader's
+// local time too. Without JavaScript the page already shows the zone, offset and UTC.
+/* global document */
+for (const t of document.querySelectorAll('time[data-local-time]')) {
+  const d = new Date(t.getAttribute('datetime'));
+  const out = t.parentElement && t.parentElement.querySelector('.local-time');
+  if (Number.isNaN(d.getTime()) || !out) continue;
+  const fmt = new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZoneName: 'short',
+  });
+  out.textContent = '; your time: ' + fmt.format(d);
+  out.hidden = false;
+}
