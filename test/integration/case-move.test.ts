@@ -391,7 +391,8 @@ for (const dialect of dialects()) {
       const [audit] = await auditOf(c.id, 'case.exported');
       assert.ok(audit);
       assert.equal(audit.ip, '192.0.2.9');
-      await assert.rejects(s.caseMove.exportIssue(c.reporter, { id: c.id }), ForbiddenError);
+      // A refused read is a 404, even for the case's own reporter.
+      await assert.rejects(s.caseMove.exportIssue(c.reporter, { id: c.id }), NotFoundError);
       await assert.rejects(s.caseMove.exportIssue(w.outsider.actor, { id: c.id }), NotFoundError);
       assert.equal((await auditOf(c.id, 'case.exported')).length, 1, 'refusals export nothing');
     });

@@ -378,9 +378,10 @@ for (const dialect of dialects()) {
         silentLogger,
       );
       // The latest ticks at or before now: sla.reminders at 21:00 (every 5 min), digest.daily at 07:00,
-      // and the advisory publisher's (every minute) at 21:02; plus the new report's notification job.
+      // the advisory publisher's (every minute) at 21:02, the party reminders' (hourly at :17) at 20:17;
+      // plus the new report's notification job.
       const summary = await runner.runDueOnce();
-      assert.deepEqual(summary, { ran: 4, done: 4, retried: 0, dead: 0 });
+      assert.deepEqual(summary, { ran: 5, done: 5, retried: 0, dead: 0 });
       const jobs = await w.db.selectFrom('jobs').selectAll().orderBy('kind').execute();
       assert.deepEqual(
         jobs.map((j) => [j.kind, j.status, j.unique_key]),
@@ -388,6 +389,7 @@ for (const dialect of dialects()) {
           ['advisories.publish-due', 'done', 'advisories.publish-due@2026-03-03T21:02:00.000Z'],
           ['case.notify-created', 'done', `case.notify-created:${c.id}`],
           ['digest.daily', 'done', 'digest.daily@2026-03-03T07:00:00.000Z'],
+          ['parties.remind', 'done', 'parties.remind@2026-03-03T20:17:00.000Z'],
           ['sla.reminders', 'done', 'sla.reminders@2026-03-03T21:00:00.000Z'],
         ],
       );
