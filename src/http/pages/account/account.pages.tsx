@@ -103,6 +103,33 @@ export function SetupPage(props: {
   );
 }
 
+/** Choosing a password through a one-time link: account activation and password reset. */
+export function NewPasswordForm(props: {
+  action: string;
+  csrf: string;
+  label: string;
+  button: string;
+  errors?: FieldError[] | undefined;
+}) {
+  return (
+    <form method="post" action={props.action}>
+      <Csrf token={props.csrf} />
+      <TextField
+        name="password"
+        type="password"
+        label={props.label}
+        hint={`At least ${PASSWORD_MIN} characters.`}
+        required
+        autocomplete="new-password"
+        errors={props.errors}
+      />
+      <div class="actions">
+        <button type="submit">{props.button}</button>
+      </div>
+    </form>
+  );
+}
+
 export function ActivatePage(props: {
   ctx: PageContext;
   token: string;
@@ -117,21 +144,13 @@ export function ActivatePage(props: {
           Choose a password for <strong>{props.email}</strong>.
         </p>
         <ErrorSummary errors={props.errors} />
-        <form method="post" action={`/activate/${props.token}`}>
-          <Csrf token={props.ctx.csrf} />
-          <TextField
-            name="password"
-            type="password"
-            label="Password"
-            hint={`At least ${PASSWORD_MIN} characters.`}
-            required
-            autocomplete="new-password"
-            errors={props.errors}
-          />
-          <div class="actions">
-            <button type="submit">Activate and sign in</button>
-          </div>
-        </form>
+        <NewPasswordForm
+          action={`/activate/${props.token}`}
+          csrf={props.ctx.csrf}
+          label="Password"
+          button="Activate and sign in"
+          errors={props.errors}
+        />
       </section>
     </Layout>
   );

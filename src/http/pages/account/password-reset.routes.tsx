@@ -3,11 +3,11 @@
 // per account in the service.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NotFoundError, ValidationError, type FieldError } from '../../../domain/errors.ts';
-import { PASSWORD_MIN } from '../../../services/passwords.ts';
 import { accountRateLimit } from '../../plugins/rate-limits.ts';
 import { sendPage, pageContext, type PageContext } from '../render.ts';
 import { Csrf, ErrorSummary, TextField, formValues, type Values } from '../components/form.tsx';
 import { Layout } from '../components/layout.tsx';
+import { NewPasswordForm } from './account.pages.tsx';
 import { csrfGuard } from '../csrf.ts';
 import { clearSessionCookie, clientMeta } from './session-cookie.ts';
 
@@ -58,21 +58,13 @@ function NewPasswordPage(props: { ctx: PageContext; token: string; email: string
           stays on.
         </p>
         <ErrorSummary errors={props.errors} />
-        <form method="post" action={`/password-reset/${props.token}`}>
-          <Csrf token={props.ctx.csrf} />
-          <TextField
-            name="password"
-            type="password"
-            label="New password"
-            hint={`At least ${PASSWORD_MIN} characters.`}
-            required
-            autocomplete="new-password"
-            errors={props.errors}
-          />
-          <div class="actions">
-            <button type="submit">Set the new password</button>
-          </div>
-        </form>
+        <NewPasswordForm
+          action={`/password-reset/${props.token}`}
+          csrf={props.ctx.csrf}
+          label="New password"
+          button="Set the new password"
+          errors={props.errors}
+        />
       </section>
     </Layout>
   );
