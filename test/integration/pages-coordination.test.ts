@@ -7,6 +7,7 @@ import { dialects } from '../helpers/db.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { PageClient } from '../helpers/page-client.ts';
 import { makeWorld, makeUser, PASSWORD } from '../helpers/factories.ts';
+import { advisoryContent } from '../helpers/advisories.ts';
 
 for (const dialect of dialects()) {
   describe(`coordination pages (${dialect})`, () => {
@@ -109,6 +110,26 @@ for (const dialect of dialects()) {
       assert.match(after, /We ship on the 31st/);
       assert.match(after, /Party thread: Vendor Inc/);
       assert.equal((await p.get(`/cases/${w.caseB.key}`)).statusCode, 404);
+
+      // Once an advisory of the case is public, what the parties said is on it — and only then.
+      await t.services.parties.add(
+        w.maintainer.actor,
+        { key: w.caseA.key },
+        {
+          organisation: 'Silent Corp',
+          contacts: 'quiet@silent.example',
+        },
+      );
+      const draft = await t.services.advisories.create(w.maintainer.actor, w.project.slug, {
+        cases: [w.caseA.key],
+        content: advisoryContent(),
+      });
+      const published = await t.services.publishing.publish(w.maintainer.actor, draft.uid);
+      const adv = await team.get(`/advisories/${published.id}`);
+      assert.equal(adv.statusCode, 200);
+      assert.match(adv.body, /Vendor statements/);
+      assert.match(adv.body, /Vendor Inc<\/td><td>Fixed<\/td><td>Fixed in 9\.1/);
+      assert.doesNotMatch(adv.body, /Silent Corp/, 'a party that said nothing is not listed');
     });
 
     it('the API serves the same to bearer tokens: party view, collaborator refusals, problem+json', async () => {

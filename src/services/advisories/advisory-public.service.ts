@@ -12,9 +12,17 @@ import * as projects from '../../storage/repositories/project.repository.ts';
 import type { ServiceDeps } from '../deps.ts';
 import { csafPathOf } from '../../integrations/csaf/csaf-provider.ts';
 import { parseContent, presentPublic, type PublicAdvisoryView } from '../presenters/advisory.presenter.ts';
+import { partyStatementsOfAdvisory } from '../../storage/repositories/coordination.repository.ts';
 
 export const PUBLIC_STATES = ['published', 'withdrawn'] as const;
 export const PAGE_SIZE = 25;
+
+export interface PartyStatement {
+  organisation: string;
+  status: string;
+  statement: string | null;
+  updatedAt: string | null;
+}
 
 export interface PublicAdvisoryFilter {
   project?: string;
@@ -99,6 +107,20 @@ export class AdvisoryPublicService {
   async get(id: string): Promise<PublicAdvisoryView> {
     const { row, project } = await this.row(id);
     return presentPublic(row, project);
+  }
+
+  /**
+   * What the vendors and distributors coordinated on the advisory's cases said: status and public
+   * statement, once the advisory is public (never while it is under embargo).
+   */
+  async partyStatements(id: string): Promise<PartyStatement[]> {
+    const { row } = await this.row(id);
+    return (await partyStatementsOfAdvisory(this.deps.db, row.uid)).map((p) => ({
+      organisation: p.organisation,
+      status: p.status,
+      statement: p.statement,
+      updatedAt: p.status_changed_at,
+    }));
   }
 
   /** The newest public advisories, for feeds (of one project and its components, or all). */

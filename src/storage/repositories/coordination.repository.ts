@@ -215,3 +215,18 @@ export async function listPartyMessages(db: Db, caseId: string, partyId: string)
     .orderBy('id', 'asc')
     .execute();
 }
+
+/**
+ * What the parties of an advisory's cases said, for its public page: every party that set a status
+ * other than `unknown` or wrote a statement, by organisation.
+ */
+export async function partyStatementsOfAdvisory(db: Db, advisoryUid: string) {
+  return db
+    .selectFrom('advisory_cases as ac')
+    .innerJoin('case_parties as p', 'p.case_id', 'ac.case_id')
+    .select(['p.organisation', 'p.status', 'p.statement', 'p.status_changed_at'])
+    .where('ac.advisory_uid', '=', advisoryUid)
+    .where((eb) => eb.or([eb('p.status', '!=', 'unknown'), eb('p.statement', 'is not', null)]))
+    .orderBy('p.organisation')
+    .execute();
+}

@@ -9,6 +9,7 @@ import { Layout } from '../components/layout.tsx';
 import { Markdown } from '../components/markdown.tsx';
 import { SeverityBadge, When } from '../components/case-bits.tsx';
 import { advisoryPath, creditLabel, WithdrawnBadge } from './advisory-bits.tsx';
+import type { PartyStatement } from '../../../services/advisories/advisory-public.service.ts';
 
 const cveLink = (id: string) => `https://www.cve.org/CVERecord?id=${encodeURIComponent(id)}`;
 const cweLink = (id: string) => `https://cwe.mitre.org/data/definitions/${id.replace(/^CWE-/i, '')}.html`;
@@ -142,10 +143,46 @@ function Affected(props: { a: PublicAdvisoryView }) {
   );
 }
 
+const PARTY_STATUS_TEXT: Record<string, string> = {
+  unknown: 'Unknown',
+  affected: 'Affected',
+  'not-affected': 'Not affected',
+  fixed: 'Fixed',
+};
+
+function VendorStatements(props: { statements: PartyStatement[] }) {
+  if (!props.statements.length) return null;
+  return (
+    <section class="card" id="vendors">
+      <h2>Vendor statements</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Vendor</th>
+            <th>Status</th>
+            <th>Statement</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.statements.map((p) => (
+            <tr key={p.organisation}>
+              <td>{p.organisation}</td>
+              <td>{PARTY_STATUS_TEXT[p.status] ?? p.status}</td>
+              <td>{p.statement ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 export function AdvisoryPage(props: {
   ctx: PageContext;
   advisory: PublicAdvisoryView;
   releaseNotes: string;
+  /** What the vendors and distributors coordinated on its cases said. */
+  statements?: PartyStatement[];
 }) {
   const a = props.advisory;
   const c = a.content;
@@ -228,6 +265,7 @@ export function AdvisoryPage(props: {
           </ul>
         </section>
       ) : null}
+      <VendorStatements statements={props.statements ?? []} />
       <section class="card" id="release-notes">
         <h2 id="release-notes-heading">Security release notes</h2>
         <p class="hint">Markdown to paste into a release’s notes.</p>

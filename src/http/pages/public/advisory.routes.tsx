@@ -103,14 +103,20 @@ export async function publicAdvisoryPages(app: FastifyInstance) {
 
   app.get('/advisories/:id', async (request: IdReq, reply) => {
     const id = idParam(request);
-    const [advisory, notes] = await Promise.all([
+    const [advisory, notes, statements] = await Promise.all([
       services.publicAdvisories.get(id),
       services.advisoryExport.releaseNotes(id),
+      services.publicAdvisories.partyStatements(id),
     ]);
     return sendPublicPage(
       request,
       reply,
-      <AdvisoryPage ctx={publicContext(request, reply)} advisory={advisory} releaseNotes={notes} />,
+      <AdvisoryPage
+        ctx={publicContext(request, reply)}
+        advisory={advisory}
+        releaseNotes={notes}
+        statements={statements}
+      />,
     );
   });
 
