@@ -144,9 +144,13 @@ for (const dialect of dialects()) {
       assert.equal(view.state, 'closed');
       assert.equal(view.resolution, 'duplicate');
       assert.equal(view.duplicateOf, original.key);
-      // Closed now: suggestions still show, but without the button.
+      // Past triage the comparison runs only when asked; closed, the list has no button.
       const after = await page.get(`/cases/${dup.key}`);
-      assert.doesNotMatch(after.body, /Mark as duplicate of/);
+      assert.doesNotMatch(after.body, /% similar/);
+      assert.match(after.body, new RegExp(`href="/cases/${dup.key}\\?similar=1#similar-cases"`));
+      const asked = await page.get(`/cases/${dup.key}?similar=1`);
+      assert.match(asked.body, /% similar/);
+      assert.doesNotMatch(asked.body, /Mark as duplicate of/);
     });
 
     test('a suggestion that is itself a duplicate points the button at its original', async () => {

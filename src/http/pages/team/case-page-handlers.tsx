@@ -45,7 +45,17 @@ export function casePageHandlers(services: Services) {
     const members = guest ? [] : await services.cases.assignableMembers(request.actor, ref);
     const advisories = guest ? [] : await services.advisories.ofCase(request.actor, view.id);
     const coordination = guest ? null : await loadCoordination(services, request.actor, ref);
-    const similar = guest ? null : await services.triage.similarCases(request.actor, ref);
+    // Duplicates are looked for while the case is being triaged, or when asked: in a project with
+    // thousands of open cases the comparison costs more than the rest of the page.
+    const wantSimilar =
+      (request.query as Record<string, unknown> | undefined)?.similar === '1' ||
+      view.state === 'new' ||
+      view.state === 'acknowledged';
+    const similar = guest
+      ? null
+      : wantSimilar
+        ? await services.triage.similarCases(request.actor, ref)
+        : 'on-request';
     return sendPage(
       reply,
       <CasePage

@@ -41,7 +41,7 @@ export function CasePage(props: {
   error?: { message: string; errors?: FieldError[] | undefined };
   values?: { body?: string; note?: string };
   /** Possible duplicates (triage/similar-cases.ts); absent for collaborators. */
-  similar?: SimilarCase[] | null;
+  similar?: SimilarCase[] | 'on-request' | null;
 }) {
   const { view, ctx } = props;
   // A collaborator reads the case and writes internal notes; every control is the team's.

@@ -54,8 +54,21 @@ export function ReporterHistoryCard(props: { view: TeamCaseView }) {
   );
 }
 
-export function SimilarCasesCard(props: { view: TeamCaseView; similar: SimilarCase[]; csrf: string }) {
+export function SimilarCasesCard(props: {
+  view: TeamCaseView;
+  similar: SimilarCase[] | 'on-request';
+  csrf: string;
+}) {
   const { view, similar } = props;
+  if (similar === 'on-request')
+    return (
+      <section class="card" id="similar-cases">
+        <h2>Possible duplicates</h2>
+        <p>
+          <a href={`/cases/${view.key}?similar=1#similar-cases`}>Look for possible duplicates</a>
+        </p>
+      </section>
+    );
   // Marking a duplicate closes the case; offer it only while the case can still be closed.
   const canClose = view.allowedTransitions.includes('closed') && view.viewer !== 'collaborator';
   return (
