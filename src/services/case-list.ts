@@ -2,9 +2,20 @@
 import { ValidationError, type FieldError } from '../domain/errors.ts';
 import { OPEN_STATES, isCaseState } from '../domain/case-state.ts';
 import type { CaseSummary } from './presenters/case.presenter.ts';
+import * as cases from '../storage/repositories/case.repository.ts';
+import * as projects from '../storage/repositories/project.repository.ts';
 import type { listCases } from '../storage/repositories/case.repository.ts';
+import type { Policy } from '../domain/policy/policy.types.ts';
+import { nextDeadline, clockLabel as clockLabelOf } from '../domain/sla/clocks.ts';
+import { barredProjects } from './accounts/two-factor-rule.ts';
+import { requireUser } from './access.ts';
+import type { Actor } from './actor.ts';
+import { caseClocks } from './case-clocks.ts';
+import type { ServiceDeps } from './deps.ts';
 
 export const LIST_MAX = 200;
+/** The inbox counts matching cases up to this many; beyond, its total reads "10,000+". */
+export const LIST_COUNT_CAP = 10_000;
 
 export interface CaseListFilter {
   project?: string | undefined;
@@ -57,4 +68,56 @@ export function toSummary(r: CaseListRow, deadline: CaseSummary['deadline']): Ca
     versionStatus: r.version_status,
     deadline,
   };
+}
+
+/** The inbox: cases of the user's projects (every project for instance admins). */
+export async function listForActor(
+  deps: ServiceDeps,
+  policyOf: (r: CaseListRow) => Promise<Policy>,
+  actor: Actor,
+  f: CaseListFilter,
+): Promise<{ items: CaseSummary[]; total: number; totalIsLowerBound: boolean }> {
+  const user = requireUser(actor);
+  const { states: wanted, order, limit, offset } = parseListFilter(f);
+  let projectIds: string[] | undefined;
+  if (!user.isAdmin) projectIds = (await projects.listMembershipsOfUser(deps.db, user.id)).map((m) => m.id);
+  // Projects whose 2FA rule the user does not meet are left out (their pages say why).
+  const barred = await barredProjects(deps.db, actor, projectIds);
+  if (barred.size)
+    projectIds = (projectIds ?? (await projects.listProjects(deps.db)).map((p) => p.id)).filter(
+      (id) => !barred.has(id),
+    );
+  if (f.project) {
+    const p = await projects.findProjectBySlug(deps.db, f.project);
+    // A project the user cannot see yields an empty list, exactly like one that does not exist.
+    projectIds = p && (!projectIds || projectIds.includes(p.id)) ? [p.id] : [];
+  }
+  const q = { projectIds, states: wanted.length ? wanted : undefined };
+  const [rows, counted] = await Promise.all([
+    cases.listCases(deps.db, { ...q, order, limit, offset }),
+    cases.countCases(deps.db, q, LIST_COUNT_CAP),
+  ]);
+  // Past the cap the total is a lower bound ("10,000+"): an exact count would read every row.
+  const total = Math.min(counted, LIST_COUNT_CAP);
+  const totalIsLowerBound = counted > LIST_COUNT_CAP;
+  const now = deps.clock.now();
+  const items = await Promise.all(
+    rows.map(async (r) => {
+      const policy = await policyOf(r);
+      const next = nextDeadline(caseClocks(policy, r, now));
+      return toSummary(
+        r,
+        next
+          ? {
+              clock: next.name,
+              label: clockLabelOf(next.name),
+              dueAt: next.dueAt,
+              status: next.status,
+              paused: next.paused,
+            }
+          : null,
+      );
+    }),
+  );
+  return { items, total, totalIsLowerBound };
 }

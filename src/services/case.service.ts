@@ -10,12 +10,11 @@ import * as cases from '../storage/repositories/case.repository.ts';
 import { iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
 import { teamChanges, reporterChanges, parseTransition, type EventInput } from './case-changes.ts';
-import { parseListFilter, toSummary, type CaseListFilter } from './case-list.ts';
+import { listForActor, type CaseListFilter } from './case-list.ts';
 import { ReportIntake, type SubmittedReport } from './case-intake.ts';
-import { loadCase, requireUser, type CaseAccess } from './access.ts';
-import { barredProjects } from './accounts/two-factor-rule.ts';
+import { loadCase, type CaseAccess } from './access.ts';
 import type { PolicyService } from './policy.service.ts';
-import { caseClocks, settleClocks } from './case-clocks.ts';
+import { settleClocks } from './case-clocks.ts';
 import { severityChanges, SEVERITY_FIELDS } from './case-severity.ts';
 import { buildCaseView, type CaseView } from './case-view.ts';
 import { recordGuestView } from './coordination/guest-views.ts';
@@ -25,12 +24,9 @@ import type { CaseNotifier } from './notify/case-notifier.ts';
 import { appendCaseEvent } from './case-events.ts';
 import { reporterLimits } from './triage/reporter-limits.ts';
 import { recordAudit } from './audit/audit-log.ts';
-import { nextDeadline, clockLabel as clockLabelOf } from '../domain/sla/clocks.ts';
 import { type CaseSummary, type TeamCaseView } from './presenters/case.presenter.ts';
 
 export const MESSAGE_MAX = 50_000;
-/** The inbox counts matching cases up to this many; beyond, its total reads "10,000+". */
-export const LIST_COUNT_CAP = 10_000;
 
 export { LIST_MAX, type CaseListFilter } from './case-list.ts';
 export type { SubmittedReport } from './case-intake.ts';
@@ -108,50 +104,7 @@ export class CaseService {
     actor: Actor,
     f: CaseListFilter,
   ): Promise<{ items: CaseSummary[]; total: number; totalIsLowerBound: boolean }> {
-    const user = requireUser(actor);
-    const { states: wanted, order, limit, offset } = parseListFilter(f);
-    let projectIds: string[] | undefined;
-    if (!user.isAdmin)
-      projectIds = (await projects.listMembershipsOfUser(this.deps.db, user.id)).map((m) => m.id);
-    // Projects whose 2FA rule the user does not meet are left out (their pages say why).
-    const barred = await barredProjects(this.deps.db, actor, projectIds);
-    if (barred.size)
-      projectIds = (projectIds ?? (await projects.listProjects(this.deps.db)).map((p) => p.id)).filter(
-        (id) => !barred.has(id),
-      );
-    if (f.project) {
-      const p = await projects.findProjectBySlug(this.deps.db, f.project);
-      // A project the user cannot see yields an empty list, exactly like one that does not exist.
-      projectIds = p && (!projectIds || projectIds.includes(p.id)) ? [p.id] : [];
-    }
-    const q = { projectIds, states: wanted.length ? wanted : undefined };
-    const [rows, counted] = await Promise.all([
-      cases.listCases(this.deps.db, { ...q, order, limit, offset }),
-      cases.countCases(this.deps.db, q, LIST_COUNT_CAP),
-    ]);
-    // Past the cap the total is a lower bound ("10,000+"): an exact count would read every row.
-    const total = Math.min(counted, LIST_COUNT_CAP);
-    const totalIsLowerBound = counted > LIST_COUNT_CAP;
-    const now = this.deps.clock.now();
-    const items = await Promise.all(
-      rows.map(async (r) => {
-        const policy = await this.policyOf(r);
-        const next = nextDeadline(caseClocks(policy, r, now));
-        return toSummary(
-          r,
-          next
-            ? {
-                clock: next.name,
-                label: clockLabelOf(next.name),
-                dueAt: next.dueAt,
-                status: next.status,
-                paused: next.paused,
-              }
-            : null,
-        );
-      }),
-    );
-    return { items, total, totalIsLowerBound };
+    return listForActor(this.deps, (r) => this.policyOf(r), actor, f);
   }
 
   /** Moves a case along its lifecycle. Team only; the rules are in domain/case-state.ts. */
