@@ -1,9 +1,9 @@
 // A project's policy file: the version in force, its history, validated saves with a diff, and the
 // published renderings (policy page data, SECURITY.md, security.txt). Policies are public documents,
 // so reading needs no access check; changing one is for maintainers.
-import { diffLines } from 'diff';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.ts';
 import type { Policy } from '../domain/policy/policy.types.ts';
+import { lineDiff, type DiffLine } from '../domain/policy/line-diff.ts';
 import { parsePolicy, DEFAULT_POLICY, DEFAULT_POLICY_YAML } from '../domain/policy/policy-parse.ts';
 import { renderSecurityMd } from '../domain/policy/render-security-md.ts';
 import { renderSecurityTxt } from '../domain/policy/render-security-txt.ts';
@@ -25,10 +25,7 @@ export interface ProjectPolicy {
   savedAt: string | null;
 }
 
-export interface DiffLine {
-  kind: 'same' | 'added' | 'removed';
-  text: string;
-}
+export type { DiffLine } from '../domain/policy/line-diff.ts';
 
 export interface PolicyPreview {
   valid: boolean;
@@ -288,14 +285,4 @@ function sourceText(source: unknown): string {
   if (source.length > MAX_SOURCE)
     throw new ValidationError([{ field: 'source', message: `At most ${MAX_SOURCE} characters.` }]);
   return source.replace(/\r\n?/g, '\n');
-}
-
-function lineDiff(before: string, after: string): DiffLine[] {
-  const out: DiffLine[] = [];
-  for (const part of diffLines(before, after)) {
-    const kind = part.added ? 'added' : part.removed ? 'removed' : 'same';
-    const lines = part.value.replace(/\n$/, '').split('\n');
-    for (const text of lines) out.push({ kind, text });
-  }
-  return out;
 }

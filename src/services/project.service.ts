@@ -7,7 +7,7 @@ import {
   SecondFactorRequiredError,
   type FieldError,
 } from '../domain/errors.ts';
-import { PROJECT_KEY, PROJECT_SLUG, isEmail } from '../domain/report.ts';
+import { isEmail } from '../domain/report.ts';
 import { isProjectRole, type ProjectRole } from '../domain/roles.ts';
 import * as projects from '../storage/repositories/project.repository.ts';
 import * as cases from '../storage/repositories/case.repository.ts';
@@ -18,35 +18,14 @@ import type { Actor } from './actor.ts';
 import { projectRole, requireAdmin, requireMaintainer, requireUser } from './access.ts';
 import type { AuthService } from './auth.service.ts';
 import { recordAudit } from './audit/audit-log.ts';
+import {
+  parseProjectFields,
+  presentProject,
+  type ProjectInput,
+  type PublicProject,
+} from './project-input.ts';
 
-export interface ProjectInput {
-  slug?: unknown;
-  name?: unknown;
-  key?: unknown;
-  description?: unknown;
-  /** Slug of the umbrella project this one is a component of. */
-  parent?: unknown;
-}
-
-export interface PublicProject {
-  slug: string;
-  name: string;
-  key: string;
-  description: string;
-}
-
-export function presentProject(p: Pick<ProjectRow, 'slug' | 'name' | 'key' | 'description'>): PublicProject {
-  return { slug: p.slug, name: p.name, key: p.key, description: p.description };
-}
-
-/** Derives a case-key prefix from a slug: "kustomize-controller" → "KUSTOMIZE". */
-export function defaultKey(slug: string): string {
-  const k = slug
-    .replace(/[^a-z0-9]/gi, '')
-    .toUpperCase()
-    .slice(0, 10);
-  return /^[A-Z]/.test(k) ? k : `P${k}`.slice(0, 10);
-}
+export { defaultKey, presentProject, type ProjectInput, type PublicProject } from './project-input.ts';
 
 export class ProjectService {
   constructor(
@@ -57,23 +36,7 @@ export class ProjectService {
   /** Creates a project. The CLI passes `system: true`; in the UI only instance admins may. */
   async create(actor: Actor | 'system', input: ProjectInput): Promise<PublicProject> {
     if (actor !== 'system') requireAdmin(actor);
-    const errors: FieldError[] = [];
-    const slug = typeof input.slug === 'string' ? input.slug.trim().toLowerCase() : '';
-    if (!PROJECT_SLUG.test(slug))
-      errors.push({ field: 'slug', message: 'Use lower-case letters, digits and dashes (at most 64).' });
-    const name = typeof input.name === 'string' ? input.name.trim() : '';
-    if (!name || name.length > 200)
-      errors.push({ field: 'name', message: 'Enter a name (at most 200 characters).' });
-    const rawKey =
-      typeof input.key === 'string' && input.key.trim() ? input.key.trim().toUpperCase() : defaultKey(slug);
-    if (!PROJECT_KEY.test(rawKey))
-      errors.push({
-        field: 'key',
-        message: 'A key is 2–16 capital letters or digits, starting with a letter.',
-      });
-    const description = typeof input.description === 'string' ? input.description.trim() : '';
-    if (description.length > 5000)
-      errors.push({ field: 'description', message: 'At most 5,000 characters.' });
+    const { slug, name, rawKey, description, errors } = parseProjectFields(input);
     // A component names its umbrella project, whose advisory lists and feeds then include its own.
     let parentId: string | null = null;
     if (typeof input.parent === 'string' && input.parent.trim()) {

@@ -6,7 +6,6 @@
 import { DateTime } from 'luxon';
 import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import { formatAdvisoryId } from '../../domain/advisory/advisory-ids.ts';
-import { publishProblems } from '../../domain/advisory/advisory-validate.ts';
 import type { AdvisoryRow, ProjectRow } from '../../storage/schema.ts';
 import * as advisories from '../../storage/repositories/advisory.repository.ts';
 import * as projects from '../../storage/repositories/project.repository.ts';
@@ -14,16 +13,12 @@ import { advisorySettings, iso, type ServiceDeps } from '../deps.ts';
 import type { Actor } from '../actor.ts';
 import type { NotificationService } from '../notification.service.ts';
 import type { TeamAdvisoryView } from '../presenters/advisory.presenter.ts';
-import { parseContent } from '../presenters/advisory.presenter.ts';
 import { loadTeamAdvisory, requirePublisher } from './advisory-access.ts';
 import { auditAdvisory, auditPublication, discloseCases, notifyTeam } from './advisory-disclosure.ts';
-import { buildExportSource } from './advisory-public.service.ts';
-import { publisherSettings } from './publisher-settings.ts';
-import { toOsv } from '../../integrations/osv/osv-export.ts';
-import { validateOsv } from '../../integrations/osv/osv-validate.ts';
 import type { AdvisoryService } from './advisory.service.ts';
 import type { AnnouncementService } from '../announcements/announcement.service.ts';
 import { emitAdvisoryEvent } from '../webhooks/advisory-events.ts';
+import { assertPublishable } from './advisory-publishable.ts';
 
 const MAX_EMBARGO_YEARS = 2;
 
@@ -76,7 +71,7 @@ export class AdvisoryPublishingService {
         { field: 'at', message: `An embargo can last at most ${MAX_EMBARGO_YEARS} years.` },
       ]);
     }
-    const content = this.assertPublishable(row, access.project);
+    const content = assertPublishable(this.deps, row, access.project);
     const scheduledFor = when.toUTC().toISO()!;
     await this.deps.db.transaction().execute(async (trx) => {
       const moved = await advisories.updateAdvisoryIf(
@@ -211,7 +206,7 @@ export class AdvisoryPublishingService {
     if (row.state !== 'draft' && row.state !== 'scheduled') {
       throw new ConflictError(`The advisory is already ${row.state}.`, 'invalid-advisory-state');
     }
-    const content = this.assertPublishable(row, project);
+    const content = assertPublishable(this.deps, row, project);
     const nowDate = this.deps.clock.now();
     const now = iso(nowDate);
     const settings = advisorySettings(this.deps);
@@ -269,33 +264,5 @@ export class AdvisoryPublishingService {
       );
       return id;
     });
-  }
-
-  /**
-   * The content has what a public advisory needs, and its OSV record is valid against the OSV schema
-   * (checked with a stand-in id, since the real one is assigned at publication): what goes out must
-   * be readable by every scanner, not only by people.
-   */
-  private assertPublishable(row: AdvisoryRow, project: ProjectRow) {
-    const content = parseContent(row);
-    const problems = publishProblems(content);
-    if (problems.length) throw new ValidationError(problems, 'The advisory is not ready to be published.');
-    const now = this.deps.clock.now().toISOString();
-    const standIn = {
-      ...row,
-      id: row.id ?? formatAdvisoryId(advisorySettings(this.deps).idPrefix, 2000, 1),
-      published_at: row.published_at ?? now,
-      modified_at: now,
-    };
-    const osv = validateOsv(
-      toOsv(buildExportSource(this.deps, standIn, project, []), publisherSettings(this.deps)),
-    );
-    if (!osv.ok) {
-      throw new ValidationError(
-        osv.errors.slice(0, 20).map((message) => ({ field: 'affected', message: `OSV: ${message}` })),
-        'The advisory would not make a valid OSV record.',
-      );
-    }
-    return content;
   }
 }

@@ -1,6 +1,7 @@
 // Reads the sender checks a relay recorded in a mail's Authentication-Results headers (RFC 8601) and,
 // for SPF, the older Received-SPF header (RFC 7208 §9.1). Parley does no SPF/DKIM/DMARC checking of
 // its own; it keeps what the relay in front of it says, for the team to weigh.
+import type { ParsedMail } from 'mailparser';
 
 export interface AuthVerdicts {
   spf: string | null;
@@ -120,4 +121,15 @@ export function headerValues(
         .replace(/\r?\n[ \t]+/g, ' ')
         .trim(),
     );
+}
+
+/** The sender-check headers of a parsed mail, for InboundMail. */
+export function mailAuthHeaders(parsed: ParsedMail): {
+  authenticationResults: string[];
+  receivedSpf: string[];
+} {
+  return {
+    authenticationResults: headerValues(parsed.headerLines, 'authentication-results'),
+    receivedSpf: headerValues(parsed.headerLines, 'received-spf'),
+  };
 }

@@ -3,7 +3,8 @@
 // decrypted is still taken: its text says so and the encrypted part is kept as a file.
 import type { ParsedMail } from 'mailparser';
 import { decryptedEntityToText, findPgpContent } from '../../integrations/pgp/pgp-mime.ts';
-import { mailFiles, type MailFile } from './inbound-mapping.ts';
+import { limitText, mailFiles, stripQuotedReply, type MailFile } from './inbound-mapping.ts';
+import { MESSAGE_MAX } from '../case.service.ts';
 
 export interface MailContent {
   subject: string;
@@ -83,4 +84,22 @@ export async function mailContent(parsed: ParsedMail, decrypt: Decrypt): Promise
       decryptError: reason,
     };
   }
+}
+
+/** A reply's message text: the new part only, within the message limit (the rest kept as a file). */
+export function replyBody(content: MailContent): { body: string; cut: boolean } {
+  const text = stripQuotedReply(content.text);
+  const limited = limitText(text, MESSAGE_MAX);
+  const body =
+    limited.text.trim() || (content.files.length ? '(No text; see the attached files.)' : '(Empty message.)');
+  return { body, cut: limited.cut };
+}
+
+/** The whole text of a mail whose text was too long for the fields it went into. */
+export function fullText(text: string): MailFile {
+  return {
+    filename: 'message.txt',
+    contentType: 'text/plain; charset=utf-8',
+    content: Buffer.from(text, 'utf8'),
+  };
 }

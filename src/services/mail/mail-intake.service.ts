@@ -10,23 +10,21 @@ import * as projects from '../../storage/repositories/project.repository.ts';
 import * as cases from '../../storage/repositories/case.repository.ts';
 import * as inbound from '../../storage/repositories/inbound-mail.repository.ts';
 import { iso, mailSettings, type ServiceDeps } from '../deps.ts';
-import { MESSAGE_MAX } from '../case.service.ts';
 import type { PolicyService } from '../policy.service.ts';
 import type { CaseNotifier } from '../notify/case-notifier.ts';
 import type { ProjectKeyService } from '../project-keys.service.ts';
 import { parseReplyAddress, splitAddress, type ReplyParty } from './reply-address.ts';
-import { authVerdicts, headerValues } from './auth-results.ts';
+import { authVerdicts } from './auth-results.ts';
+export { mailAuthHeaders } from './auth-results.ts';
 import {
   fromAddress,
   isAutomatic,
-  limitText,
   reportFromMail,
   selectAttachments,
   senderAddress,
-  stripQuotedReply,
   type MailFile,
 } from './inbound-mapping.ts';
-import { mailContent, type MailContent } from './inbound-content.ts';
+import { fullText, mailContent, replyBody, type MailContent } from './inbound-content.ts';
 import { InboundWrites } from './inbound-writes.ts';
 import { reporterLimits } from '../triage/reporter-limits.ts';
 import { checkMailReport } from '../triage/mail-requirements.ts';
@@ -62,17 +60,6 @@ export interface AcceptedRecipient {
   duplicate: boolean;
   /** Taken but not threaded: an auto-reply or bounce (see isAutomatic). */
   ignored?: 'automatic';
-}
-
-/** The sender-check headers of a parsed mail, for InboundMail. */
-export function mailAuthHeaders(parsed: ParsedMail): {
-  authenticationResults: string[];
-  receivedSpf: string[];
-} {
-  return {
-    authenticationResults: headerValues(parsed.headerLines, 'authentication-results'),
-    receivedSpf: headerValues(parsed.headerLines, 'received-spf'),
-  };
 }
 
 /** Longest Message-ID used for de-duplication; longer ones (never seen in practice) are not. */
@@ -303,22 +290,4 @@ function normaliseMessageId(raw: string | undefined): string | null {
   const id = raw?.trim();
   if (!id || id.length > MESSAGE_ID_MAX || /\s/.test(id)) return null;
   return id;
-}
-
-/** A reply's message text: the new part only, within the message limit (the rest kept as a file). */
-function replyBody(content: MailContent): { body: string; cut: boolean } {
-  const text = stripQuotedReply(content.text);
-  const limited = limitText(text, MESSAGE_MAX);
-  const body =
-    limited.text.trim() || (content.files.length ? '(No text; see the attached files.)' : '(Empty message.)');
-  return { body, cut: limited.cut };
-}
-
-/** The whole text of a mail whose text was too long for the fields it went into. */
-function fullText(text: string): MailFile {
-  return {
-    filename: 'message.txt',
-    contentType: 'text/plain; charset=utf-8',
-    content: Buffer.from(text, 'utf8'),
-  };
 }
