@@ -64,6 +64,20 @@ export async function loadCase(db: Kysely<Database>, actor: Actor, ref: { id?: s
   return { row: c, access };
 }
 
+/**
+ * The case's team (or an admin). Others who may see the case (its reporter, collaborators, parties)
+ * get 403 for a change and 404 for a read: a refused read never says the thing exists.
+ */
+export function requireCaseTeam(
+  access: CaseAccess,
+  kind: 'read' | 'write',
+  what = 'does this',
+): Extract<CaseAccess, { as: 'team' }> {
+  if (access.as === 'team') return access;
+  if (kind === 'read') throw new NotFoundError('Not found.');
+  throw new ForbiddenError(`Only the security team ${what}.`);
+}
+
 export function requireUser(actor: Actor): UserIdentity {
   if (actor.kind !== 'user') throw new UnauthenticatedError();
   return actor.user;

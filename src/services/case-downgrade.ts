@@ -3,7 +3,7 @@
 // reporter is told, on their page and by mail, where it continues. Also the team-only case loading
 // and reporter-visible event writing that transfers share.
 import type { Kysely } from 'kysely';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.ts';
+import { ConflictError, ValidationError } from '../domain/errors.ts';
 import { decideTransition, type CaseState } from '../domain/case-state.ts';
 import { issueMarkdown, type IssueMarkdown } from '../domain/issue-markdown.ts';
 import type { CaseRow, CaseUpdate, Database } from '../storage/schema.ts';
@@ -12,7 +12,7 @@ import * as cases from '../storage/repositories/case.repository.ts';
 import * as moves from '../storage/repositories/case-move.repository.ts';
 import { iso, type ServiceDeps } from './deps.ts';
 import type { Actor } from './actor.ts';
-import { loadCase } from './access.ts';
+import { loadCase, requireCaseTeam } from './access.ts';
 import type { PolicyService } from './policy.service.ts';
 import type { CaseNotifier } from './notify/case-notifier.ts';
 import { appendCaseEvent } from './case-events.ts';
@@ -41,11 +41,9 @@ export async function loadTeamCase(
   kind: 'read' | 'write' = 'write',
 ) {
   const { row, access } = await loadCase(db, actor, ref);
-  // A refused read is a 404 (it never confirms a resource); a refused change on a visible case a 403.
-  if (access.as !== 'team' && kind === 'read') throw new NotFoundError('Not found.');
-  if (access.as !== 'team') throw new ForbiddenError(`Only the security team ${what}.`);
+  const team = requireCaseTeam(access, kind, what);
   const project = (await projects.findProjectById(db, row.project_id))!;
-  return { row, role: access.role, project };
+  return { row, role: team.role, project };
 }
 
 /** A timeline entry the reporter sees, with what it notifies, in `db`'s transaction. */

@@ -40,7 +40,10 @@ export async function makeProject(
   services: Services,
   overrides: { slug?: string; name?: string; key?: string } = {},
 ) {
-  const slug = overrides.slug ?? `proj-${next()}`;
+  // The sequence number comes first: a project's key is derived from the first ten letters and digits
+  // of its slug, and projects made within the same second must not derive the same key (two
+  // concurrent creations would race for it and one would be refused).
+  const slug = overrides.slug ?? `p${(seq++).toString(36)}-${next()}`;
   return services.projects.create('system', {
     slug,
     name: overrides.name ?? `Project ${slug}`,

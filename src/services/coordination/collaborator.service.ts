@@ -2,9 +2,9 @@
 // They read that case as the team does and write internal notes; they never see the project's
 // other cases, the parties' threads, or any control. Every change is on the timeline and in the
 // audit log; every read by a collaborator is recorded (guest-views.ts).
-import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import * as coordination from '../../storage/repositories/coordination.repository.ts';
-import { loadCase, type CaseAccess } from '../access.ts';
+import { loadCase, requireCaseTeam } from '../access.ts';
 import type { Actor } from '../actor.ts';
 import type { AuthService } from '../auth.service.ts';
 import { appendCaseEvent } from '../case-events.ts';
@@ -32,19 +32,6 @@ export interface SharedCase {
   embargo: EmbargoView | null;
 }
 
-/**
- * The case's team (or an admin). Others who may see the case (its reporter, collaborators, parties)
- * get 403 for a change and 404 for a read: a refused read never says the thing exists.
- */
-export function requireTeam(
-  access: CaseAccess,
-  kind: 'read' | 'write' = 'write',
-): Extract<CaseAccess, { as: 'team' }> {
-  if (access.as === 'team') return access;
-  if (kind === 'read') throw new NotFoundError('Not found.');
-  throw new ForbiddenError('Only the security team does this.');
-}
-
 export class CollaboratorService {
   constructor(
     private readonly deps: ServiceDeps,
@@ -69,7 +56,7 @@ export class CollaboratorService {
 
   async list(actor: Actor, ref: { id?: string; key?: string }): Promise<CollaboratorView[]> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access, 'read');
+    requireCaseTeam(access, 'read');
     return (await coordination.listCollaborators(this.deps.db, row.id)).map((c) => ({
       id: c.id,
       name: c.name,
@@ -87,7 +74,7 @@ export class CollaboratorService {
     meta: { ip?: string } = {},
   ): Promise<CollaboratorView> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    const team = requireTeam(access);
+    const team = requireCaseTeam(access, 'write');
     const person = parsePerson(raw);
     const invitee = await findOrInvite(this.deps, this.auth, person);
     if (await projects.findRole(this.deps.db, row.project_id, invitee.userId))
@@ -148,7 +135,7 @@ export class CollaboratorService {
     meta: { ip?: string } = {},
   ): Promise<void> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access);
+    requireCaseTeam(access, 'write');
     const at = iso(this.deps.clock.now());
     await this.deps.db.transaction().execute(async (trx) => {
       if (!(await coordination.deleteCollaborator(trx, row.id, userId)))

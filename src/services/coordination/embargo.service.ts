@@ -4,14 +4,13 @@
 import { ValidationError } from '../../domain/errors.ts';
 import { describeEmbargo, parseEmbargo, type EmbargoView } from '../../domain/embargo.ts';
 import * as cases from '../../storage/repositories/case.repository.ts';
-import { loadCase } from '../access.ts';
+import { loadCase, requireCaseTeam } from '../access.ts';
 import type { Actor } from '../actor.ts';
 import { appendCaseEvent } from '../case-events.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { iso, type ServiceDeps } from '../deps.ts';
 import type { PolicyService } from '../policy.service.ts';
 import type { CaseNotifier } from '../notify/case-notifier.ts';
-import { requireTeam } from './collaborator.service.ts';
 import { mailPartyContacts } from './party-mail.ts';
 import { embargoChanged } from './coordination-mail-texts.ts';
 
@@ -33,7 +32,7 @@ export class EmbargoService {
     meta: { ip?: string } = {},
   ): Promise<EmbargoView | null> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access);
+    requireCaseTeam(access, 'write');
     const now = this.deps.clock.now();
     let next: { endsAt: string; zone: string } | null = null;
     if (input) {
@@ -80,7 +79,7 @@ export class EmbargoService {
   /** What parties are told about the case (they never see the reporter's text). Team only. */
   async setSummary(actor: Actor, ref: Ref, summary: unknown): Promise<void> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access);
+    requireCaseTeam(access, 'write');
     const text = typeof summary === 'string' ? summary.replace(/\r\n?/g, '\n').trim() : '';
     if (text.length > SUMMARY_MAX)
       throw new ValidationError([{ field: 'summary', message: `At most ${SUMMARY_MAX} characters.` }]);

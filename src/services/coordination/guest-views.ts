@@ -4,7 +4,6 @@
 // so it stays readable when a party refreshes the page all day.
 import type { CaseRow } from '../../storage/schema.ts';
 import * as coordination from '../../storage/repositories/coordination.repository.ts';
-import { lastViewEventAt } from '../../storage/repositories/coordination-views.repository.ts';
 import { appendCaseEvent } from '../case-events.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { iso, type ServiceDeps } from '../deps.ts';
@@ -41,7 +40,7 @@ export async function recordGuestView(
       target: row.key,
       data: access.as === 'party' ? { as: 'party', partyId: access.partyId } : { as: 'collaborator' },
     });
-    const last = await lastViewEventAt(trx, row.id, access.user.id);
+    const last = await coordination.lastViewEventAt(trx, row.id, access.user.id);
     if (!last || now.getTime() - Date.parse(last) >= TIMELINE_VIEW_EVERY_MS) {
       await appendCaseEvent(trx, undefined, row, actor, at, {
         type: 'case.viewed',

@@ -6,14 +6,13 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/err
 import type { CaseRow, Database, PartyStatus } from '../../storage/schema.ts';
 import * as coordination from '../../storage/repositories/coordination.repository.ts';
 import { readPublicKeyInfo } from '../../integrations/pgp/pgp-keys.ts';
-import { loadCase, type CaseAccess } from '../access.ts';
+import { loadCase, requireCaseTeam, type CaseAccess } from '../access.ts';
 import type { Actor } from '../actor.ts';
 import type { AuthService } from '../auth.service.ts';
 import { appendCaseEvent } from '../case-events.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { iso, type ServiceDeps } from '../deps.ts';
 import type { PartyMessageHooks } from './party-messages.ts';
-import { requireTeam } from './collaborator.service.ts';
 import { findOrInvite, parsePerson } from './invitee.ts';
 import { caseUrl, mailPartyContacts, mailTeamAboutParty } from './party-mail.ts';
 import { partyViews, PARTY_STATUSES, type PartyView } from './party.service.ts';
@@ -37,7 +36,7 @@ export class PartyActivityService implements PartyMessageHooks {
     meta: { ip?: string } = {},
   ): Promise<PartyView> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access);
+    requireCaseTeam(access, 'write');
     const party = await coordination.findParty(this.deps.db, row.id, partyId);
     if (!party) throw new NotFoundError('No such party on this case.');
     const person = parsePerson(raw);
@@ -86,7 +85,7 @@ export class PartyActivityService implements PartyMessageHooks {
 
   async removeContact(actor: Actor, ref: Ref, partyId: string, userId: string): Promise<void> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access);
+    requireCaseTeam(access, 'write');
     if (!(await coordination.findParty(this.deps.db, row.id, partyId)))
       throw new NotFoundError('No such party on this case.');
     if (!(await coordination.deleteContact(this.deps.db, partyId, userId)))

@@ -7,13 +7,12 @@ import type { Kysely } from 'kysely';
 import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { CaseRow, Database, PartyStatus } from '../../storage/schema.ts';
 import * as coordination from '../../storage/repositories/coordination.repository.ts';
-import { loadCase } from '../access.ts';
+import { loadCase, requireCaseTeam } from '../access.ts';
 import type { Actor } from '../actor.ts';
 import type { AuthService } from '../auth.service.ts';
 import { appendCaseEvent } from '../case-events.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { iso, type ServiceDeps } from '../deps.ts';
-import { requireTeam } from './collaborator.service.ts';
 import { findOrInvite, parseContactLines, parsePerson, type Invitee } from './invitee.ts';
 import { mailPartyContacts } from './party-mail.ts';
 import * as texts from './coordination-mail-texts.ts';
@@ -53,12 +52,8 @@ export class PartyService {
   /** Every party of the case with its contacts. Team only. */
   async list(actor: Actor, ref: Ref): Promise<PartyView[]> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access, 'read');
-    return this.views(this.deps.db, row.id);
-  }
-
-  private views(db: Kysely<Database>, caseId: string): Promise<PartyView[]> {
-    return partyViews(db, caseId);
+    requireCaseTeam(access, 'read');
+    return partyViews(this.deps.db, row.id);
   }
 
   /**
@@ -72,7 +67,7 @@ export class PartyService {
     meta: Meta = {},
   ): Promise<PartyView> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access);
+    requireCaseTeam(access, 'write');
     const organisation = typeof raw.organisation === 'string' ? raw.organisation.trim() : '';
     if (!organisation || organisation.length > 200)
       throw new ValidationError([
@@ -121,7 +116,7 @@ export class PartyService {
       });
       if (notify) await this.invite(trx, row, [id], organisation, invitees, at);
     });
-    return (await this.views(this.deps.db, row.id)).find((p) => p.id === id)!;
+    return (await partyViews(this.deps.db, row.id)).find((p) => p.id === id)!;
   }
 
   private async invite(
@@ -158,7 +153,7 @@ export class PartyService {
   /** Mails the invitation to parties not told yet (or again to the given ones). Team only. */
   async notify(actor: Actor, ref: Ref, partyIds: string[] | 'pending'): Promise<number> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access);
+    requireCaseTeam(access, 'write');
     const parties = await coordination.listParties(this.deps.db, row.id);
     const chosen =
       partyIds === 'pending'
@@ -189,7 +184,7 @@ export class PartyService {
 
   async remove(actor: Actor, ref: Ref, partyId: string, meta: Meta = {}): Promise<void> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    requireTeam(access);
+    requireCaseTeam(access, 'write');
     const at = iso(this.deps.clock.now());
     await this.deps.db.transaction().execute(async (trx) => {
       const party = await coordination.findParty(trx, row.id, partyId);

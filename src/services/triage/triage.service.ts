@@ -1,8 +1,8 @@
 // Triage aids against low-quality reports: duplicate suggestions, bulk closing (as spam, typically),
 // and the spam markers of the inbox. Access is checked per case, as everywhere: a case the actor
 // cannot see is "not found", whichever id they send.
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../domain/errors.ts';
-import { loadCase, requireUser } from '../access.ts';
+import { ConflictError, DomainError, ValidationError } from '../../domain/errors.ts';
+import { loadCase, requireCaseTeam, requireUser } from '../access.ts';
 import type { Actor } from '../actor.ts';
 import type { ServiceDeps } from '../deps.ts';
 import type { CaseService } from '../case.service.ts';
@@ -45,8 +45,7 @@ export class TriageService {
   /** Open and recent cases of the same project that look like this one, best first. Team only. */
   async similarCases(actor: Actor, ref: { id?: string; key?: string }): Promise<SimilarCase[]> {
     const { row, access } = await loadCase(this.deps.db, actor, ref);
-    // A refused read is a 404, even for those who may see the case itself.
-    if (access.as !== 'team') throw new NotFoundError('Not found.');
+    requireCaseTeam(access, 'read');
     return this.similar.similarTo(row, this.deps.clock.now());
   }
 

@@ -230,3 +230,17 @@ export async function partyStatementsOfAdvisory(db: Db, advisoryUid: string) {
     .orderBy('p.organisation')
     .execute();
 }
+
+/** When a reader last got a "viewed" entry on a case's timeline. */
+export async function lastViewEventAt(db: Db, caseId: string, userId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('case_events')
+    .select('at')
+    .where('case_id', '=', caseId)
+    .where('type', '=', 'case.viewed')
+    .where('actor_user_id', '=', userId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r?.at ?? null;
+}
