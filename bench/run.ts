@@ -84,6 +84,8 @@ async function runTarget(t: Target) {
       BENCH_PROJECT: PROJECT_SLUG,
       LOG_LEVEL: 'silent',
       PARLEY_INTAKE_RATE_LIMIT: '10000000',
+      // 100 connections from one address: the production cap of 50 per address would close half.
+      PARLEY_MAX_CONNECTIONS_PER_IP: '0',
       // Every bench report comes from one address: per-reporter limits would refuse all but the first few.
       PARLEY_REPORTER_REPORTS_PER_HOUR: '0',
       PARLEY_REPORTER_REPORTS_PER_DAY: '0',
@@ -210,3 +212,7 @@ await import('./mail.ts');
 await import('./encryption.ts');
 await import('./similar.ts');
 await import('./audit.ts');
+await import('./backup.ts');
+await import('./crash.ts');
+await import('./fuzz.ts');
+await import('./flood.ts');

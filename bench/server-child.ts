@@ -4,11 +4,19 @@
 import { loadConfig } from '../src/config.ts';
 import { openCore } from '../src/bootstrap.ts';
 import { buildApp } from '../src/http/app.ts';
+import { loggerOptions } from '../src/http/plugins/logging.ts';
 
 const slug = process.env.BENCH_PROJECT ?? 'bench';
 const config = loadConfig(process.env);
 const core = await openCore(config, { migrate: true });
 await core.services.projects.create('system', { slug, name: 'Bench project' });
+if (process.env.BENCH_USER_EMAIL) {
+  // An account for login floods to guess at (bench/flood.ts).
+  await core.services.auth.createUser(
+    { email: process.env.BENCH_USER_EMAIL, name: 'Bench user', password: 'bench-password-not-guessed-1' },
+    { admin: false },
+  );
+}
 if (process.env.BENCH_STUB_INTAKE === '1') {
   // Diagnostic only: everything of an intake request except its database work (validation, token
   // and id generation stay), to show how much of the cost is the HTTP stack itself.
@@ -25,7 +33,11 @@ const app = await buildApp({
   config,
   services: core.services,
   secret: core.secret,
-  logger: false,
+  // BENCH_LOG_FILE: production's request logging (LOG_LEVEL, default info) into that file, for
+  // benches where logging is part of the cost (bench/flood.ts); otherwise off.
+  logger: process.env.BENCH_LOG_FILE
+    ? { ...(loggerOptions(config.logLevel) as object), file: process.env.BENCH_LOG_FILE }
+    : false,
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();

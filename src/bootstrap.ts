@@ -16,6 +16,7 @@ import {
 import { argon2idHasher } from './services/passwords.ts';
 import type { ReporterLimitSettings } from './services/triage/reporter-limits.ts';
 import { loadKeyRing } from './secret-key.ts';
+import { assertCurrentSchema } from './schema-guard.ts';
 import type { KeyRing } from './storage/encryption/key-ring.ts';
 
 export interface Core {
@@ -29,7 +30,10 @@ export interface Core {
 }
 
 export interface CoreOptions {
+  /** Apply pending migrations (refusing a database a newer Parley migrated). */
   migrate: boolean;
+  /** Without migrate: refuse (schema-guard.ts) a database whose migrations are not exactly ours. */
+  requireCurrentSchema?: boolean;
   clock?: Clock;
   random?: Random;
   passwords?: PasswordHasher;
@@ -49,7 +53,8 @@ export async function openCore(config: Config, opts: CoreOptions): Promise<Core>
     keyRing,
   });
   try {
-    if (opts.migrate) await migrateToLatest(handle.db);
+    if (opts.migrate) await migrateToLatest(handle.db, handle.describe);
+    else if (opts.requireCurrentSchema) await assertCurrentSchema(handle);
   } catch (e) {
     await handle.close();
     throw e;

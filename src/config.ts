@@ -33,6 +33,14 @@ export interface Config {
   logLevel: string;
   /** Trust X-Forwarded-For from a reverse proxy (off unless set). */
   trustProxy: boolean;
+  /** Connections one client address may hold at once (PARLEY_MAX_CONNECTIONS_PER_IP; 0 = no cap; off behind a trusted proxy). */
+  maxConnectionsPerIp: number;
+  /** Bearer token a Prometheus scraper presents at /metrics; unset: loopback clients only. */
+  metricsToken: string | undefined;
+  /** How long a claimed job is held before another runner (or this one after a crash) may take it again. */
+  jobLeaseMs: number;
+  /** How long a claimed outbox row is held before it is retried after a crash; longer than a send may take. */
+  outboxLeaseMs: number;
   /** PREFIX of advisory ids PREFIX-YYYY-NNNN. */
   advisoryPrefix: string;
   /** The prefix is registered with OSV (ids are then exported without `x_`). */
@@ -44,6 +52,12 @@ export interface Config {
   cveShortName: string | undefined;
   /** Webhooks may call loopback and private addresses (PARLEY_WEBHOOK_ALLOW_PRIVATE; off: SSRF guard). */
   webhookAllowPrivate: boolean;
+  /** `serve` applies pending migrations before serving (PARLEY_MIGRATE_ON_START; off: it refuses to start). */
+  migrateOnStart: boolean;
+  /** On SIGTERM, how long in-flight requests, jobs, deliveries and SMTP sessions get to finish (PARLEY_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs: number;
+  /** On SIGTERM, how long /readyz answers 503 while still serving, before the listener closes (PARLEY_SHUTDOWN_DELAY_MS). */
+  shutdownDelayMs: number;
 }
 
 export class ConfigError extends Error {
@@ -109,7 +123,11 @@ export function loadConfig(env: Env = process.env): Config {
     reporterReportsPerDay: intVar(env, 'PARLEY_REPORTER_REPORTS_PER_DAY', 30, problems, 0, 1_000_000) ?? 30,
     caseMessagesPer10Min: intVar(env, 'PARLEY_CASE_MESSAGES_PER_10MIN', 10, problems, 0, 1_000_000) ?? 10,
     logLevel: env.LOG_LEVEL || 'info',
+    jobLeaseMs: (intVar(env, 'PARLEY_JOB_LEASE_SECONDS', 300, problems, 3, 86_400) ?? 300) * 1000,
+    outboxLeaseMs: (intVar(env, 'PARLEY_OUTBOX_LEASE_SECONDS', 120, problems, 3, 86_400) ?? 120) * 1000,
     trustProxy: env.PARLEY_TRUST_PROXY === 'true' || env.PARLEY_TRUST_PROXY === '1',
+    maxConnectionsPerIp: intVar(env, 'PARLEY_MAX_CONNECTIONS_PER_IP', 50, problems, 0, 1_000_000) ?? 50,
+    metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
     advisoryPrefix: env.PARLEY_ADVISORY_PREFIX || 'PARLEY',
     osvPrefixRegistered:
       env.PARLEY_OSV_PREFIX_REGISTERED === 'true' || env.PARLEY_OSV_PREFIX_REGISTERED === '1',
@@ -118,6 +136,10 @@ export function loadConfig(env: Env = process.env): Config {
     cveShortName: env.PARLEY_CVE_SHORT_NAME || undefined,
     webhookAllowPrivate:
       env.PARLEY_WEBHOOK_ALLOW_PRIVATE === 'true' || env.PARLEY_WEBHOOK_ALLOW_PRIVATE === '1',
+    migrateOnStart: env.PARLEY_MIGRATE_ON_START === 'true' || env.PARLEY_MIGRATE_ON_START === '1',
+    // Delay + timeout + closing stay under Kubernetes' default terminationGracePeriodSeconds (30 s).
+    shutdownTimeoutMs: intVar(env, 'PARLEY_SHUTDOWN_TIMEOUT_MS', 15_000, problems, 0, 600_000) ?? 15_000,
+    shutdownDelayMs: intVar(env, 'PARLEY_SHUTDOWN_DELAY_MS', 0, problems, 0, 600_000) ?? 0,
   };
   if (!ADVISORY_PREFIX.test(config.advisoryPrefix)) {
     problems.push('PARLEY_ADVISORY_PREFIX must be 2–20 letters and digits, starting with a letter');
@@ -132,6 +154,8 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('PARLEY_INBOUND_DOMAIN must be a domain name such as example.org');
   if (config.mailFrom && !/@[^\s@>]+\.[^\s@>]+>?$/.test(config.mailFrom))
     problems.push('PARLEY_MAIL_FROM must be an address, e.g. "Parley <security@example.org>"');
+  if (config.metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(config.metricsToken))
+    problems.push('PARLEY_METRICS_TOKEN must be 16 to 256 printable characters without spaces');
   if (config.publisherName.length > 200)
     problems.push('PARLEY_PUBLISHER_NAME must be at most 200 characters');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

@@ -46,6 +46,17 @@ if (fs.existsSync(chromium)) {
   env.PARLEY_CHROMIUM = '';
   console.log(`\n*** E2E suite SKIPPED: no Chromium at ${chromium} (apt-get install chromium) ***\n`);
 }
+// test/integration/scanner-smoke.test.ts skips itself without them; say so up front too.
+const scanners = ['sqlmap', 'wapiti'].filter(
+  (c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status !== 0,
+);
+if (scanners.length) {
+  console.log(
+    `\n*** Scanner smoke test SKIPPED: ${scanners.join(' and ')} missing (apt-get install sqlmap wapiti) ***\n`,
+  );
+} else {
+  console.log('Scanner smoke test: on (sqlmap, wapiti)');
+}
 
 function findTests(dir) {
   if (!fs.existsSync(dir)) return [];

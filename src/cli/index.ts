@@ -9,6 +9,7 @@ import { registerPolicy } from './commands/policy.command.ts';
 import { registerAdvisoryCommands } from './commands/advisory.command.ts';
 import { registerAudit } from './commands/audit.command.ts';
 import { registerKeys } from './commands/keys.command.ts';
+import { registerBackup } from './commands/backup.command.ts';
 import { runCommand } from './run.ts';
 
 const program = new Command()
@@ -26,5 +27,6 @@ registerPolicy(program);
 registerAdvisoryCommands(program);
 registerAudit(program);
 registerKeys(program);
+registerBackup(program);
 
 await runCommand(() => program.parseAsync(process.argv));

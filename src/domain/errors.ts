@@ -87,3 +87,11 @@ export class TooManyRequestsError extends DomainError {
     super(message);
   }
 }
+
+/** A request or document over one of the size and count limits (src/domain/input-limits.ts). */
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'payload-too-large';
+  constructor(message: string) {
+    super(message);
+  }
+}

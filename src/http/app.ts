@@ -17,11 +17,15 @@ import { registerErrorHandling, handleError, isApiPath } from './plugins/problem
 import { registerActor, cookieSettings } from './plugins/actor.ts';
 import { registerAuditIp } from './plugins/audit-ip.ts';
 import { registerInputGuard } from './plugins/input-guard.ts';
+import { registerConnectionLimits, TIMEOUT_OPTIONS } from './plugins/connection-limits.ts';
+import { registerEarlyLimits } from './plugins/rate-limits.ts';
 import { registerValidation } from './plugins/validation.ts';
-import { loggerOptions } from './plugins/logging.ts';
+import { loggerOptions, registerRequestIds, requestIdOptions } from './plugins/logging.ts';
+import { registerMetrics } from './plugins/metrics.ts';
 import { registerApi } from './api/index.ts';
 import { registerPages } from './pages/index.ts';
 import { isReachable } from '../storage/db.ts';
+import type { DrainState } from './drain.ts';
 
 export interface AppOptions {
   config: Config;
@@ -29,6 +33,8 @@ export interface AppOptions {
   /** Cookie-signing secret (from PARLEY_SECRET_KEY_FILE). */
   secret: Buffer;
   logger?: FastifyServerOptions['logger'];
+  /** Set by server.ts on SIGTERM: /readyz answers 503 and connections close after their response. */
+  drain?: DrainState;
 }
 
 const assetsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
@@ -40,6 +46,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? loggerOptions(config.logLevel),
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy,
+    ...TIMEOUT_OPTIONS,
+    ...requestIdOptions,
     routerOptions: { maxParamLength: 200 },
     // Router-level refusals (undecodable URL, over-long path parameter) go through the same error
     // handling as everything else; Fastify would otherwise answer them with its own JSON shape.
@@ -47,6 +55,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
+  // Per-address connection cap and timeouts: floods and slow clients (plugins/connection-limits.ts).
+  registerConnectionLimits(app, {
+    maxPerAddress: config.maxConnectionsPerIp,
+    behindProxy: config.trustProxy,
+  });
+  // First of the hooks: every answer carries its request id and is counted, and a Prometheus
+  // scrape skips the session lookup.
+  registerRequestIds(app);
+  registerMetrics(app, { token: config.metricsToken, ops: services.opsMetrics });
   // JSON for the API, urlencoded for forms; nothing else (a text/plain body is a 415, not a guessed string).
   app.removeContentTypeParser('text/plain');
   registerValidation(app);
@@ -76,6 +93,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request, reply) => {
     if (isApiPath(request.url)) reply.headers(apiHeaders);
   });
+  // While draining, no connection is kept alive past its response, so closing the server waits only
+  // for requests, not for idle keep-alive sockets.
+  const drain = opts.drain;
+  if (drain)
+    app.addHook('onSend', async (_request, reply) => {
+      if (drain.draining) reply.header('connection', 'close');
+    });
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -115,6 +139,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       reply.header('cache-control', 'no-store');
   });
 
+  // Before the actor hook: over-limit floods are refused before their credentials are looked up.
+  registerEarlyLimits(app);
   registerActor(app, services.auth, cookies);
   registerAuditIp(app);
   registerInputGuard(app);
@@ -143,6 +169,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
   app.get('/readyz', { logLevel: 'warn' }, async (_req, reply) => {
+    if (opts.drain?.draining) return reply.status(503).send({ status: 'draining' });
     const ok = await isReachable(services.deps.db);
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'database unreachable' });
   });

@@ -38,6 +38,8 @@ export interface OutboxWorkerOptions {
   /** Attempts before a row becomes a dead letter (default 12: about 6 h of retries). */
   maxAttempts?: number;
   backoff?: (attempt: number) => number;
+  /** Told of every delivery attempt (the server counts them for /metrics). */
+  onOutcome?: (channel: Channel, outcome: keyof DeliverySummary) => void;
 }
 
 export interface DeliverySummary {
@@ -48,12 +50,20 @@ export interface DeliverySummary {
 
 export class OutboxWorker {
   readonly workerId: string;
-  readonly #o: Required<Omit<OutboxWorkerOptions, 'workerId' | 'logger' | 'clock' | 'random' | 'backoff'>>;
+  readonly #o: Required<
+    Omit<OutboxWorkerOptions, 'workerId' | 'logger' | 'clock' | 'random' | 'backoff' | 'onOutcome'>
+  >;
   readonly #clock: Clock;
   readonly #log: JobLogger;
   readonly #backoff: (attempt: number) => number;
   readonly #channels: Channel[];
+  readonly #onOutcome: OutboxWorkerOptions['onOutcome'];
   #running = false;
+  /** Set by stop(): batches in hand hand no further row to a sender. */
+  #stopping = false;
+  /** Rows claimed and not yet finished (`started`: handed to a sender), for stop() to release. */
+  readonly #claimed = new Map<string, { workerId: string; attempts: number; started: boolean }>();
+  #releasedAtStop = 0;
   #loop: Promise<void> | undefined;
   #wakeUp: (() => void) | undefined;
 
@@ -73,6 +83,7 @@ export class OutboxWorker {
     this.#clock = opts.clock ?? systemClock;
     this.#log = opts.logger ?? silentLogger;
     this.#backoff = opts.backoff ?? exponentialBackoff();
+    this.#onOutcome = opts.onOutcome;
     this.#channels = (Object.keys(opts.senders) as Channel[]).filter((c) => opts.senders[c]);
   }
 
@@ -84,18 +95,50 @@ export class OutboxWorker {
   start(): void {
     if (this.#running) throw new Error('The outbox worker is already running.');
     this.#running = true;
+    this.#stopping = false;
+    this.#releasedAtStop = 0;
     this.#log.info({ workerId: this.workerId, channels: this.#channels }, 'outbox worker started');
     this.#loop = this.#pollLoop();
   }
 
-  /** Stops claiming and waits for the batch in hand; unfinished rows are retried when their lease ends. */
-  async stop(): Promise<void> {
-    if (!this.#running) return;
+  /**
+   * Stops claiming; rows of the batch in hand not yet handed to a sender are released at once, and
+   * sends in flight get up to `timeoutMs` to end. Sends still running then are released too (due at
+   * once for the next process; at worst that process sends a duplicate with the same delivery id).
+   */
+  async stop(timeoutMs = 10_000): Promise<{ released: number }> {
+    if (!this.#running) return { released: 0 };
     this.#running = false;
+    this.#stopping = true;
     this.#wakeUp?.();
-    await this.#loop;
+    // Rows of the batch in hand that no sender has yet: back to the queue now, not after the sends.
+    await this.#releaseUnstarted();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const r = await Promise.race([this.#loop, timedOut]);
+    clearTimeout(timer);
+    let released = this.#releasedAtStop;
+    if (r === 'timeout') {
+      const cutOff = [...this.#claimed].filter(([, c]) => c.started);
+      for (const [id, claim] of cutOff) {
+        const ok = await delivery.releaseOutbox(this.#o.db, id, claim, false).catch((e: unknown) => {
+          this.#log.error(
+            { outboxId: id, err: e },
+            'could not release a delivery; retried when its lease ends',
+          );
+          return false;
+        });
+        if (ok) released++;
+      }
+      this.#log.warn({ outboxIds: cutOff.map(([id]) => id) }, 'outbox worker stopped with sends in flight');
+    }
+    // Stopped cleanly: runOnce() may deliver again. After a timeout, the cut-off lanes must not.
+    if (r !== 'timeout') this.#stopping = false;
     for (const s of Object.values(this.#o.senders)) await s?.close?.();
-    this.#log.info({ workerId: this.workerId }, 'outbox worker stopped');
+    this.#log.info({ workerId: this.workerId, released }, 'outbox worker stopped');
+    return { released };
   }
 
   /** Look now rather than at the next poll (after something was queued). */
@@ -108,7 +151,7 @@ export class OutboxWorker {
     const total: DeliverySummary = { sent: 0, retried: 0, failed: 0 };
     for (;;) {
       const s = await this.#batch();
-      if (!s) return total;
+      if (!s || this.#stopping) return total;
       total.sent += s.sent;
       total.retried += s.retried;
       total.failed += s.failed;
@@ -156,17 +199,45 @@ export class OutboxWorker {
       limit: this.#o.batchSize,
     });
     if (!rows.length) return undefined;
+    for (const row of rows)
+      this.#claimed.set(row.id, { workerId: this.workerId, attempts: row.attempts, started: false });
     const summary: DeliverySummary = { sent: 0, retried: 0, failed: 0 };
     // A small pool over the batch: a slow receiver holds one slot, not the whole batch.
     let next = 0;
     const lane = async () => {
-      while (next < rows.length) {
+      while (next < rows.length && !this.#stopping) {
         const row = rows[next++]!;
-        summary[await this.#deliver(row)]++;
+        const claim = this.#claimed.get(row.id);
+        if (!claim) continue; // released by stop() meanwhile
+        claim.started = true;
+        try {
+          const outcome = await this.#deliver(row);
+          summary[outcome]++;
+          this.#onOutcome?.(row.channel, outcome);
+        } finally {
+          this.#claimed.delete(row.id);
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, rows.length) }, lane));
+    await this.#releaseUnstarted();
     return summary;
+  }
+
+  /** Stopping: claimed rows no sender has had go back, their attempt not counted (nothing was sent). */
+  async #releaseUnstarted(): Promise<void> {
+    for (const [id, c] of [...this.#claimed]) {
+      if (c.started) continue;
+      this.#claimed.delete(id);
+      const ok = await delivery.releaseOutbox(this.#o.db, id, c, true).catch((e: unknown) => {
+        this.#log.error(
+          { outboxId: id, err: e },
+          'could not release a delivery; retried when its lease ends',
+        );
+        return false;
+      });
+      if (ok) this.#releasedAtStop++;
+    }
   }
 
   async #deliver(row: OutboxRow): Promise<keyof DeliverySummary> {

@@ -32,12 +32,20 @@ export function outboxSenders(core: Core, config: Config): OutboxWorkerOptions['
   return senders;
 }
 
-export function createOutboxWorker(core: Core, config: Config, logger: JobLogger): OutboxWorker {
+export function createOutboxWorker(
+  core: Core,
+  config: Config,
+  logger: JobLogger,
+  onOutcome?: OutboxWorkerOptions['onOutcome'],
+): OutboxWorker {
   return new OutboxWorker({
     db: core.handle.db,
     dialect: core.handle.dialect,
     clock: core.services.deps.clock,
     logger,
     senders: outboxSenders(core, config),
+    // A row whose process died mid-send is retried when its lease ends (PARLEY_OUTBOX_LEASE_SECONDS).
+    leaseMs: config.outboxLeaseMs,
+    ...(onOutcome ? { onOutcome } : {}),
   });
 }

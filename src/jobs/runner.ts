@@ -39,11 +39,21 @@ export interface JobRunnerOptions {
   leaseMs?: number;
   /** Extend the lease of a long-running job every leaseMs/3 (default true). */
   renewLeases?: boolean;
-  /** How long stop() waits for running handlers (default 8 s, under the server's 10 s). */
+  /** How long stop() waits for running handlers (default 8 s; the server passes its shutdown budget). */
   stopTimeoutMs?: number;
   /** Delay (ms) after failed attempt n; default 30 s · 2^(n−1) up to 1 h, with jitter. */
   backoff?: (attempt: number) => number;
   defaultMaxAttempts?: number;
+  /** Told of every finished attempt (the server counts them for /metrics). */
+  onOutcome?: (kind: string, outcome: AttemptOutcome) => void;
+}
+
+/** What stop() did with the jobs running when it was called. */
+export interface StopSummary {
+  /** Handlers that ended (done, retried or dead) while stop() waited. */
+  finished: number;
+  /** Jobs still running at the timeout, given back to the queue. */
+  released: number;
 }
 
 export class JobRunner {
@@ -59,6 +69,7 @@ export class JobRunner {
   readonly #stopTimeoutMs: number;
   readonly #defaultMaxAttempts: number;
   readonly #attemptDeps: AttemptDeps;
+  readonly #onOutcome: ((kind: string, outcome: AttemptOutcome) => void) | undefined;
   readonly #handlers = new Map<string, JobHandler>();
   readonly #schedules: Schedule[] = [];
   readonly #running = new Map<Promise<AttemptOutcome>, RunningJob>();
@@ -79,6 +90,7 @@ export class JobRunner {
     this.#leaseMs = opts.leaseMs ?? 5 * 60_000;
     this.#stopTimeoutMs = opts.stopTimeoutMs ?? 8000;
     this.#defaultMaxAttempts = opts.defaultMaxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    this.#onOutcome = opts.onOutcome;
     this.#attemptDeps = {
       db: this.#db,
       clock: this.#clock,
@@ -125,16 +137,20 @@ export class JobRunner {
   }
 
   /**
-   * Stops claiming, then waits up to the stop timeout for running handlers. Handlers still running
-   * after that keep their lease until it runs out; another runner then takes their jobs again.
+   * Stops claiming, then waits up to the stop timeout for running handlers. Jobs still running after
+   * that are released (job.repository.ts releaseJob): queued again and due at once, so the restarted
+   * process or another runner takes them without waiting for the lease. If the release fails (the
+   * database is gone), they keep their lease and are taken again when it runs out.
    */
-  async stop(timeoutMs = this.#stopTimeoutMs): Promise<void> {
-    if (this.#state === 'idle' && this.#running.size === 0) return;
+  async stop(timeoutMs = this.#stopTimeoutMs): Promise<StopSummary> {
+    const summary: StopSummary = { finished: 0, released: 0 };
+    if (this.#state === 'idle' && this.#running.size === 0) return summary;
     this.#state = 'stopping';
     this.#wake();
     await this.#loop;
     this.#loop = undefined;
-    if (this.#running.size) {
+    const waiting = this.#running.size;
+    if (waiting) {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), timeoutMs);
@@ -144,14 +160,30 @@ export class JobRunner {
       if (r === 'timeout') {
         const left = [...this.#running.values()];
         for (const run of left) clearInterval(run.heartbeat);
+        const released: { id: string; kind: string }[] = [];
+        for (const { job } of left) {
+          const ok = await jobs
+            .releaseJob(this.#db, job.id, this.workerId, job.attempts)
+            .catch((e: unknown) => {
+              this.#log.error(
+                { jobId: job.id, err: e },
+                'could not release a job; it runs again when its lease ends',
+              );
+              return false;
+            });
+          if (ok) released.push({ id: job.id, kind: job.kind });
+        }
+        summary.released = released.length;
         this.#log.warn(
-          { jobs: left.map((run) => ({ id: run.job.id, kind: run.job.kind })) },
-          'job runner stopped with jobs still running; they run again when their lease ends',
+          { jobs: left.map((run) => ({ id: run.job.id, kind: run.job.kind })), released },
+          'job runner stopped with jobs still running; released jobs run again at once elsewhere or after restart',
         );
       }
+      summary.finished = waiting - this.#running.size;
     }
     this.#state = 'idle';
-    this.#log.info({ workerId: this.workerId }, 'job runner stopped');
+    this.#log.info({ workerId: this.workerId, ...summary }, 'job runner stopped');
+    return summary;
   }
 
   /**
@@ -250,11 +282,16 @@ export class JobRunner {
   /** Runs a claimed job, tracked so that stop() can wait for it. */
   #start(job: JobRow): Promise<AttemptOutcome> {
     const run: RunningJob = { job, heartbeat: undefined };
-    const p = runAttempt(run, this.#attemptDeps).finally(() => {
-      clearInterval(run.heartbeat);
-      this.#running.delete(p);
-      this.#wake();
-    });
+    const p = runAttempt(run, this.#attemptDeps)
+      .then((outcome) => {
+        this.#onOutcome?.(job.kind, outcome);
+        return outcome;
+      })
+      .finally(() => {
+        clearInterval(run.heartbeat);
+        this.#running.delete(p);
+        this.#wake();
+      });
     this.#running.set(p, run);
     return p;
   }

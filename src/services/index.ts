@@ -8,6 +8,7 @@ import { ChecklistService } from './checklist.service.ts';
 import { NotificationService } from './notification.service.ts';
 import { ReminderService } from './reminder.service.ts';
 import { MetricsService } from './metrics.service.ts';
+import { OpsMetricsService } from './ops-metrics.service.ts';
 import { AdvisoryService } from './advisories/advisory.service.ts';
 import { AdvisoryPublishingService } from './advisories/advisory-publishing.service.ts';
 import { AdvisoryPublicService } from './advisories/advisory-public.service.ts';
@@ -47,6 +48,8 @@ export interface Services {
   notifications: NotificationService;
   reminders: ReminderService;
   metrics: MetricsService;
+  /** Queue depths and overdue cases for the Prometheus scrape (/metrics). */
+  opsMetrics: OpsMetricsService;
   advisories: AdvisoryService;
   publishing: AdvisoryPublishingService;
   publicAdvisories: AdvisoryPublicService;
@@ -101,6 +104,7 @@ export function createServices(deps: ServiceDeps): Services {
     notifications,
     reminders: new ReminderService(deps, policies, notifications),
     metrics: new MetricsService(deps, policies),
+    opsMetrics: new OpsMetricsService(deps),
     advisories,
     publishing: new AdvisoryPublishingService(deps, advisories, notifications, announcements),
     publicAdvisories,

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, Migrator, sql, type KyselyPlugin } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrationProvider } from './migrations/index.ts';
+import { assertNotNewer } from './schema-status.ts';
 import { sqliteDialect } from './sqlite-dialect.ts';
 import { kyselyBatchWriter, type ReportBatchWriter } from './report-intake.ts';
 import { sqliteIntakeWorker } from './sqlite-intake-worker.ts';
@@ -91,7 +92,12 @@ function sealedBatches(write: ReportBatchWriter, ring: KeyRing | undefined): Rep
     );
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+/**
+ * Applies every pending migration; returns their names. Refuses (NewerSchemaError) a database that a
+ * newer Parley migrated, before Kysely would fail on it with "corrupted migrations".
+ */
+export async function migrateToLatest(db: Kysely<Database>, database = 'the database'): Promise<string[]> {
+  await assertNotNewer(db, database);
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

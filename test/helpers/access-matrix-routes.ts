@@ -106,6 +106,9 @@ export const ROUTES: Record<string, Entry> = {
   'GET /inbox': 'signed-in',
   'POST /inbox/bulk-close': bulkClose(async (s) => ({ ids: (await s.case()).key }), false),
   'POST /inbox/bulk-close/confirm': bulkClose(async (s) => ({ ids: (await s.case()).key }), true),
+  // The team's page. A Prometheus scrape of the same path (bearer token or `Accept: text/plain`) is
+  // answered before routing by plugins/metrics.ts: PARLEY_METRICS_TOKEN, else loopback only; its access
+  // rules are tested in prometheus-metrics.test.ts.
   'GET /metrics': 'signed-in',
   'GET /metrics.json': 'signed-in',
   'GET /metrics.csv': 'signed-in',

@@ -223,9 +223,16 @@ for (const dialect of dialects()) {
         const won = results.filter((r) => r.status === 'fulfilled');
         const lost = results.filter((r) => r.status === 'rejected');
         assert.equal(won.length, 1, JSON.stringify(results));
+        // Overlapping, the loser's move finds the case changed: a conflict. On a loaded machine the
+        // second call may instead start after the first committed and see the case already in its
+        // new project, where the mover is not a maintainer (or the target is the case's project now):
+        // a refusal as in any later request. Either way exactly one move happened.
+        const reason = (lost[0] as PromiseRejectedResult).reason;
         assert.ok(
-          (lost[0] as PromiseRejectedResult).reason instanceof ConflictError,
-          String((lost[0] as PromiseRejectedResult).reason),
+          reason instanceof ConflictError ||
+            reason instanceof ForbiddenError ||
+            reason instanceof ValidationError,
+          String(reason),
         );
         const winner = (won[0] as PromiseFulfilledResult<{ key: string }>).value;
         const after = { tgt: await last(w.tgt.id), other: await last(w.other.id) };

@@ -116,10 +116,10 @@ test('--help lists the commands', () => {
     assert.match(r.out, new RegExp(`\\b${c}\\b`));
 });
 
-test('serve: migrates, prints the one-time setup link, answers health checks, stops on SIGTERM', async () => {
+test('serve --migrate: migrates, prints the one-time setup link, answers health checks, stops on SIGTERM', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-serve-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'serve'], {
+  const child = spawn(process.execPath, [bin, 'serve', '--migrate'], {
     env: { ...process.env, PARLEY_DATA_DIR: dir, DATABASE_URL: '', PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

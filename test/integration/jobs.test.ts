@@ -301,7 +301,7 @@ for (const dialect of dialects()) {
       for (const t of ticks) assert.match(t, /\.000Z$/);
     });
 
-    test('stop() waits for running handlers, or gives up after its timeout and leaves no timer', async () => {
+    test('stop() waits for running handlers, or releases them after its timeout and leaves no timer', async () => {
       const timers = () => process.getActiveResourcesInfo().filter((t) => t === 'Timeout').length;
       const before = timers();
       const r = runner(systemClock, { pollIntervalMs: 10, leaseMs: 3000 });
@@ -322,12 +322,21 @@ for (const dialect of dialects()) {
       await r.stop(200);
       assert.ok(Date.now() - t < 1000);
       const s = await row(stuck.id!);
-      assert.equal(s.status, 'running', 'left to its lease, so another runner takes it if this one dies');
+      assert.equal(s.status, 'queued', 'released: due at once for the next runner, not after the lease');
+      assert.equal(s.locked_by, null);
+      assert.equal(s.attempts, 1);
       // SQLite only: a PostgreSQL pool keeps its own idle timers.
       if (dialect === 'sqlite') assert.equal(timers(), before, 'no timer of the runner is left');
+      // The released handler ends late: fenced out, it records nothing, and the job runs again.
       release();
       await sleep(50);
-      assert.equal((await row(stuck.id!)).status, 'done');
+      assert.equal((await row(stuck.id!)).status, 'queued', 'a late finish does not mark a released job');
+      const again = runner(systemClock, { pollIntervalMs: 10 });
+      again.register('test.stuck', async () => {});
+      assert.equal((await again.runDueOnce()).done, 1);
+      const after = await row(stuck.id!);
+      assert.equal(after.status, 'done');
+      assert.equal(after.attempts, 2);
     });
 
     test('a process with a started and stopped runner exits by itself', () => {

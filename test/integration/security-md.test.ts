@@ -15,8 +15,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 
 describe("Parley's own SECURITY.md", () => {
   it('is what `npm run security-md` renders from security/parley.yaml', () => {
-    const script = pkg.scripts['security-md'];
-    assert.ok(script?.endsWith('> SECURITY.md'), 'the script writes SECURITY.md');
+    const script = pkg.scripts['security-md'] ?? '';
+    assert.ok(script.endsWith('> SECURITY.md'), 'the script writes SECURITY.md');
     // The same command, to standard output instead of the file.
     const command = script.slice(0, -'> SECURITY.md'.length).trim();
     const rendered = execFileSync('sh', ['-c', command], { cwd: root, encoding: 'utf8' });

@@ -37,6 +37,21 @@ describe('loadConfig', () => {
     assert.ok(Number.isInteger(c.loginRateLimit) && c.loginRateLimit > 0);
   });
 
+  test('shutdown and start-up: defaults fit a 30 s grace period; values are checked', () => {
+    const c = loadConfig({});
+    assert.equal(c.migrateOnStart, false, 'serve does not migrate unless asked');
+    assert.equal(c.shutdownDelayMs, 0);
+    assert.equal(c.shutdownTimeoutMs, 15_000);
+    const set = loadConfig({
+      PARLEY_MIGRATE_ON_START: 'true',
+      PARLEY_SHUTDOWN_DELAY_MS: '5000',
+      PARLEY_SHUTDOWN_TIMEOUT_MS: '20000',
+    });
+    assert.deepEqual([set.migrateOnStart, set.shutdownDelayMs, set.shutdownTimeoutMs], [true, 5000, 20_000]);
+    const p = problems({ PARLEY_SHUTDOWN_DELAY_MS: '5s', PARLEY_SHUTDOWN_TIMEOUT_MS: '-1' });
+    assert.equal(p.length, 2, p.join('\n'));
+  });
+
   test('empty strings count as unset', () => {
     const c = loadConfig({
       PARLEY_DATA_DIR: '',
@@ -85,6 +100,17 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ DATABASE_URL: 'postgresql://h/db' }).databaseUrl, 'postgresql://h/db');
     assert.equal(loadConfig({ PARLEY_TRUST_PROXY: '1' }).trustProxy, true);
     assert.equal(loadConfig({ PARLEY_TRUST_PROXY: 'false' }).trustProxy, false);
+  });
+
+  test('job and outbox leases: defaults, seconds, bounds', () => {
+    const d = loadConfig({});
+    assert.equal(d.jobLeaseMs, 300_000);
+    assert.equal(d.outboxLeaseMs, 120_000);
+    const c = loadConfig({ PARLEY_JOB_LEASE_SECONDS: '5', PARLEY_OUTBOX_LEASE_SECONDS: '7' });
+    assert.equal(c.jobLeaseMs, 5_000);
+    assert.equal(c.outboxLeaseMs, 7_000);
+    assert.throws(() => loadConfig({ PARLEY_JOB_LEASE_SECONDS: '0' }), /PARLEY_JOB_LEASE_SECONDS/);
+    assert.throws(() => loadConfig({ PARLEY_OUTBOX_LEASE_SECONDS: '1.5' }), /PARLEY_OUTBOX_LEASE_SECONDS/);
   });
 
   test('without PARLEY_PUBLIC_URL, links follow the port Parley listens on', () => {

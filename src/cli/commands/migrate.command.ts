@@ -16,7 +16,7 @@ export function registerMigrate(program: Command) {
         sqlitePath: path.join(config.dataDir, 'parley.db'),
       });
       try {
-        const applied = await migrateToLatest(h.db);
+        const applied = await migrateToLatest(h.db, h.describe);
         output(
           opts.json,
           { database: h.describe, applied },

@@ -7,6 +7,7 @@ import { parseDuration } from './duration.ts';
 import { checkSemantics, weekdayNumber } from './policy-checks.ts';
 import { SourceLocator, type PolicyProblem } from './policy-locate.ts';
 import { checkSchema } from './policy-schema.ts';
+import { MAX_YAML_ALIASES, yamlDepthProblem } from '../input-limits.ts';
 import { CLOCKS, type ClockName, type Policy, type SlaPolicy, type SlaSet } from './policy.types.ts';
 
 export { DEFAULT_POLICY, DEFAULT_POLICY_YAML } from './policy-defaults.ts';
@@ -43,8 +44,18 @@ export function parsePolicy(yamlText: string): ParsePolicyResult {
         },
       ],
     };
+  // The YAML composer recurses once per nesting level: refuse absurd nesting before it runs.
+  const deep = yamlDepthProblem(yamlText);
+  if (deep) return { ok: false, problems: [{ path: '', line: 1, column: 1, message: deep }] };
   const lines = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': yaml would otherwise print a process warning per odd key (a collection used as a
+  // key), which anyone saving or previewing a policy could use to fill the server's log.
+  const doc = parseDocument(yamlText, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   const where = new SourceLocator(doc, lines);
   const yamlProblem = (e: { code: string; message: string; pos: [number, number] }): PolicyProblem => {
     let message = e.message;
@@ -60,7 +71,7 @@ export function parsePolicy(yamlText: string): ParsePolicyResult {
 
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 100 });
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
   } catch (e) {
     return {
       ok: false,

@@ -21,6 +21,8 @@ export interface Problem {
   errors?: FieldError[];
   /** Rate-limited answers: seconds until a retry can succeed (also the Retry-After header). */
   retryAfter?: number;
+  /** 5xx answers: the request id (also the x-request-id header), to find the log line. */
+  requestId?: string;
 }
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -136,7 +138,8 @@ export function toProblem(err: unknown): Problem {
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, p: Problem) {
-  const body = { ...p, instance: redactUrl(request.url) };
+  const body: Problem = { ...p, instance: redactUrl(request.url) };
+  if (p.status >= 500) body.requestId = request.id;
   return reply.status(p.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }
 
@@ -160,7 +163,7 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
         request,
         p.status,
         p.title,
-        p.status >= 500 ? p.detail! : (p.detail ?? p.title),
+        p.status >= 500 ? `${p.detail!} Request id: ${request.id}.` : (p.detail ?? p.title),
         p.type === problemType('second-factor-required')
           ? { href: '/account/security', label: 'Set up two-factor sign-in' }
           : undefined,

@@ -32,6 +32,8 @@ export interface InboundSmtpOptions {
   /** Name in the greeting; the inbound mail domain, typically. */
   name?: string;
   maxRecipients?: number;
+  /** On close, how long sessions get to finish before they are told 421 and cut (default 5 s). */
+  closeTimeoutMs?: number;
 }
 
 export interface InboundSmtp {
@@ -146,7 +148,8 @@ export async function startInboundSmtp(opts: InboundSmtpOptions): Promise<Inboun
     hideENHANCEDSTATUSCODES: true,
     disableReverseLookup: true,
     logger: false,
-    closeTimeout: 5_000,
+    // close() stops accepting at once; a session in the middle of DATA gets its answer within this.
+    closeTimeout: opts.closeTimeoutMs ?? 5_000,
     onRcptTo(address, _session, callback) {
       onRcptTo(address.address).then(
         (err) => callback(err ?? undefined),

@@ -3,6 +3,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { MAX_YAML_ALIASES, structureProblem, yamlDepthProblem } from '../../domain/input-limits.ts';
 
 export interface OsvFileEntry {
   path: string;
@@ -13,6 +14,9 @@ export interface OsvFileEntry {
 }
 
 const OSV_FILE = /\.(json|ya?ml)$/i;
+
+/** Largest OSV file read (the largest records osv.dev serves are a few hundred KB). */
+export const MAX_OSV_FILE_BYTES = 16 * 1024 * 1024;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -72,8 +76,13 @@ export async function countOsvFiles(paths: string[]): Promise<number> {
  * (2023-11-07T20:24:23.946863Z) and OSV wants the string anyway.
  */
 function parseOsvYaml(text: string): unknown {
+  const deep = yamlDepthProblem(text);
+  if (deep) throw new Error(deep);
   return parseYaml(text, {
     version: '1.1',
+    maxAliasCount: MAX_YAML_ALIASES,
+    // Warnings (unknown tags, directives) would go to process warnings, one per file: not a log.
+    logLevel: 'error',
     customTags: (tags) =>
       tags.filter((t) => typeof t === 'string' || t.tag !== 'tag:yaml.org,2002:timestamp'),
   });
@@ -86,8 +95,13 @@ export async function* readOsvFiles(paths: string[]): AsyncGenerator<OsvFileEntr
       continue;
     }
     try {
+      const { size } = await stat(entry.path);
+      if (size > MAX_OSV_FILE_BYTES) throw new Error(`file too large (over ${MAX_OSV_FILE_BYTES} bytes)`);
       const text = (await readFile(entry.path, 'utf8')).replace(/^\uFEFF/, '');
       const raw = /\.json$/i.test(entry.path) ? JSON.parse(text) : parseOsvYaml(text);
+      // What the importer walks (dates, schema) recurses: refuse absurd nesting here, with a reason.
+      const shape = structureProblem(raw);
+      if (shape) throw new Error(`document too complex: ${shape}`);
       yield { path: entry.path, raw };
     } catch (e) {
       yield { path: entry.path, error: message(e) };

@@ -142,6 +142,24 @@ export async function renewJobLease(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/**
+ * Gives a running job back to the queue, due at once, when its runner stops before the handler
+ * ends (graceful shutdown): another runner, or this one after the restart, takes it right away
+ * instead of after the lease. `attempts` stays counted, so the claim stays fenced: a handler that
+ * still ends afterwards finds neither its worker nor its attempt and records nothing.
+ */
+export async function releaseJob(db: Db, id: string, workerId: string, attempt: number): Promise<boolean> {
+  const r = await db
+    .updateTable('jobs')
+    .set({ status: 'queued', locked_by: null, locked_until: null })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .where('attempts', '=', attempt)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export type JobOutcome =
   { status: 'done' } | { status: 'queued'; runAt: string; error: string } | { status: 'dead'; error: string };
 

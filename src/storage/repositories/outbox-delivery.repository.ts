@@ -107,6 +107,33 @@ export async function finishOutbox(
 }
 
 /**
+ * Gives a claimed row back, due at once, when the worker stops before delivering it (graceful
+ * shutdown). A row never handed to its sender gets its attempt back; one whose send was cut off
+ * keeps it counted (it may have reached the receiver). Fenced like finishOutbox: a late send that
+ * ends after the release records nothing.
+ */
+export async function releaseOutbox(
+  db: Db,
+  id: string,
+  claim: { workerId: string; attempts: number },
+  refundAttempt: boolean,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('outbox')
+    .set((eb) => ({
+      locked_by: null,
+      locked_until: null,
+      ...(refundAttempt ? { attempts: eb('attempts', '-', 1) } : {}),
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('locked_by', '=', claim.workerId)
+    .where('attempts', '=', claim.attempts)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
  * Rows whose lease ran out on their last allowed attempt (the worker died each time while sending
  * them) become dead letters instead of being tried forever. Returns how many.
  */

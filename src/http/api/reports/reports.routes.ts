@@ -33,8 +33,9 @@ export async function reportRoutes(app: FastifyInstance) {
   r.post(
     '/api/v1/projects/:slug/reports',
     {
-      // One per-IP counter with the report form (refused before the body is read).
-      onRequest: sharedIntakeLimit(app, config),
+      // One per-IP counter with the report form (refused before the body is read or credentials
+      // looked up: plugins/rate-limits.ts).
+      config: { earlyLimit: sharedIntakeLimit(app, config) },
       schema: {
         tags: ['reports'],
         summary: 'Submit a vulnerability report (no account needed)',

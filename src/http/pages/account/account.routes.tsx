@@ -5,7 +5,7 @@ import { clearSessionCookie, clientMeta, setSessionCookie } from './session-cook
 import { sendPage, pageContext } from '../render.ts';
 import { formValues } from '../components/form.tsx';
 import { csrfGuard } from '../csrf.ts';
-import { loginRateLimit } from '../../plugins/rate-limits.ts';
+import { loginLimit, loginRateLimit } from '../../plugins/rate-limits.ts';
 import { LoginPage, SetupPage, ActivatePage } from './account.pages.tsx';
 
 type TokenReq = FastifyRequest<{ Params: { token: string } }>;
@@ -55,7 +55,9 @@ export async function accountPages(app: FastifyInstance) {
 
   app.post(
     '/login',
-    { preHandler: csrfGuard, config: { rateLimit: loginRateLimit(config) } },
+    // Refused over the limit before the session cookie is looked up, the CSRF token checked or a
+    // password hashed: a flood of sign-ins costs next to nothing (plugins/rate-limits.ts).
+    { preHandler: csrfGuard, config: { earlyLimit: loginLimit(app, config) } },
     async (request, reply) => {
       const v = formValues(request.body);
       let pending: boolean;

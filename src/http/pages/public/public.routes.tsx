@@ -4,13 +4,19 @@ import { TooManyRequestsError, ValidationError } from '../../../domain/errors.ts
 import { sendPage, pageContext } from '../render.ts';
 import { formValues } from '../components/form.tsx';
 import { csrfValid, CSRF_RETRY } from '../csrf.ts';
-import { sharedIntakeLimit, sharedReplyLimit } from '../../plugins/rate-limits.ts';
+import {
+  FloodRefusal,
+  intakeFloodGuard,
+  sharedIntakeLimit,
+  sharedReplyLimit,
+} from '../../plugins/rate-limits.ts';
 import { handleError } from '../../plugins/problem.ts';
 import { HomePage } from './home.page.tsx';
 import { ProjectPage } from './project.page.tsx';
 import { ReportFormPage } from './report-form.page.tsx';
 import { ReporterCasePage } from './reporter-case.page.tsx';
 import type { ReporterCaseView } from '../../../services/presenters/case.presenter.ts';
+import { TIMELINE_LATEST } from '../../../services/case-view.ts';
 import { NotFoundError } from '../../../domain/errors.ts';
 
 type SlugReq = FastifyRequest<{ Params: { slug: string } }>;
@@ -80,9 +86,11 @@ export async function publicPages(app: FastifyInstance) {
   app.post(
     '/p/:slug/report',
     {
+      // A flood is refused before its body is read; a person just over the limit gets the form back.
+      config: { earlyLimit: intakeFloodGuard(app, config) },
       preHandler: sharedIntakeLimit(app, config),
       errorHandler: (err, request: SlugReq, reply) =>
-        err instanceof TooManyRequestsError
+        err instanceof TooManyRequestsError && !(err instanceof FloodRefusal)
           ? rateLimited(request, reply, err)
           : handleError(err, request, reply),
     },
@@ -164,9 +172,14 @@ export async function publicPages(app: FastifyInstance) {
       throw new NotFoundError(
         'This private link does not lead to a report. Check that you copied all of it.',
       );
-    return (await services.cases.get(actor, {
-      id: actor.kind === 'reporter' ? actor.caseId : '',
-    })) as ReporterCaseView;
+    // The latest entries, like the team's page: a long thread would make every page (and every reply,
+    // which answers with the page) slower; `?timeline=all` shows everything.
+    const all = (request.query as { timeline?: unknown } | undefined)?.timeline === 'all';
+    return (await services.cases.get(
+      actor,
+      { id: actor.kind === 'reporter' ? actor.caseId : '' },
+      { timelineLimit: all ? undefined : TIMELINE_LATEST },
+    )) as ReporterCaseView;
   }
 
   const showCase = async (

@@ -53,6 +53,12 @@ export function ReporterCasePage(props: {
           </section>
           <section class="card">
             <h2>Conversation</h2>
+            {view.timelineTotal ? (
+              <p class="muted">
+                Showing the latest {view.timeline.length} of {view.timelineTotal} entries.{' '}
+                <a href={`/c/${props.token}?timeline=all#reply`}>Show all</a>
+              </p>
+            ) : null}
             <Timeline entries={view.timeline} />
             <form method="post" action={`/c/${props.token}/messages`} id="reply">
               <Csrf token={props.ctx.csrf} />
