@@ -170,21 +170,23 @@ export async function createServer(opts: ServerOptions): Promise<ServerProcess> 
   async function waitReady(c: ChildProcess, started: number): Promise<void> {
     const deadline = started + (opts.readyTimeoutMs ?? 60_000);
     let gone = false;
+    let last = 'no answer yet';
     void exited!.then(() => (gone = true));
     while (Date.now() < deadline) {
       if (gone) throw new Error(`parley serve exited before it was ready:\n${tail(logFile)}`);
       try {
         const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) });
-        await res.arrayBuffer();
+        last = `${res.status} ${await res.text()}`;
         if (res.ok) return;
-      } catch {
-        // not listening yet
+      } catch (e) {
+        // Not listening yet, usually; kept for the message if it never becomes ready.
+        last = String((e as Error).cause ?? e);
       }
       await new Promise((r) => setTimeout(r, 25));
     }
     c.kill('SIGKILL');
     throw new Error(
-      `parley serve was not ready within ${opts.readyTimeoutMs ?? 60_000} ms:\n${tail(logFile)}`,
+      `parley serve was not ready within ${opts.readyTimeoutMs ?? 60_000} ms (last /readyz: ${last}):\n${tail(logFile)}`,
     );
   }
 
