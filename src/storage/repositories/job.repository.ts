@@ -2,7 +2,7 @@
 // atomic UPDATE … RETURNING, so two processes sharing the database never take the same job, and a
 // job whose runner died is taken again once its lease has run out. `attempts` is the fencing token:
 // a runner only finishes a job while it still holds the claim it made.
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { Dialect } from '../db.ts';
 import type { Database, JobRow, JobsTable } from '../schema.ts';
 
@@ -131,15 +131,7 @@ export async function renewJobLease(
   attempt: number,
   lockedUntil: string,
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('jobs')
-    .set({ locked_until: lockedUntil })
-    .where('id', '=', id)
-    .where('status', '=', 'running')
-    .where('locked_by', '=', workerId)
-    .where('attempts', '=', attempt)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return updateHeldJob(db, id, workerId, attempt, { locked_until: lockedUntil });
 }
 
 /**
@@ -149,15 +141,7 @@ export async function renewJobLease(
  * still ends afterwards finds neither its worker nor its attempt and records nothing.
  */
 export async function releaseJob(db: Db, id: string, workerId: string, attempt: number): Promise<boolean> {
-  const r = await db
-    .updateTable('jobs')
-    .set({ status: 'queued', locked_by: null, locked_until: null })
-    .where('id', '=', id)
-    .where('status', '=', 'running')
-    .where('locked_by', '=', workerId)
-    .where('attempts', '=', attempt)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  return updateHeldJob(db, id, workerId, attempt, { status: 'queued', locked_by: null, locked_until: null });
 }
 
 export type JobOutcome =
@@ -183,6 +167,20 @@ export async function finishJobAttempt(
       : outcome.status === 'dead'
         ? { ...released, status: 'dead' as const, finished_at: now, last_error: outcome.error }
         : { ...released, status: 'queued' as const, run_at: outcome.runAt, last_error: outcome.error };
+  return updateHeldJob(db, id, workerId, attempt, patch);
+}
+
+/**
+ * The fence of every write to a claimed job: it applies only while the job is still running under
+ * this worker's claim and attempt, so a runner that lost its claim changes nothing. False then.
+ */
+async function updateHeldJob(
+  db: Db,
+  id: string,
+  workerId: string,
+  attempt: number,
+  patch: Updateable<Database['jobs']>,
+): Promise<boolean> {
   const r = await db
     .updateTable('jobs')
     .set(patch)
