@@ -1,5 +1,6 @@
 # syntax=docker/dockerfile:1
-# Parley container image: `docker build -t parley .` (see docs/operations.md#install).
+# Parley container image: `docker build -t parley .` (see docs/operations.md#install); built and checked
+# as production runs it by deploy/docker/check-image.sh.
 #
 # Stage 1 installs the production dependencies, compiling better-sqlite3's native module (python3,
 # make and g++ are in the full Debian image). Stage 2 is the slim runtime: the same Debian release

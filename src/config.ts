@@ -35,6 +35,8 @@ export interface Config {
   trustProxy: boolean;
   /** Connections one client address may hold at once (PARLEY_MAX_CONNECTIONS_PER_IP; 0 = no cap; off behind a trusted proxy). */
   maxConnectionsPerIp: number;
+  /** How long each further refusal of an address refused 20 times in 10 s is held (PARLEY_TARPIT_MS; 0 = off). */
+  tarpitMs: number;
   /** Bearer token a Prometheus scraper presents at /metrics; unset: loopback clients only. */
   metricsToken: string | undefined;
   /** How long a claimed job is held before another runner (or this one after a crash) may take it again. */
@@ -127,6 +129,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxLeaseMs: (intVar(env, 'PARLEY_OUTBOX_LEASE_SECONDS', 120, problems, 3, 86_400) ?? 120) * 1000,
     trustProxy: env.PARLEY_TRUST_PROXY === 'true' || env.PARLEY_TRUST_PROXY === '1',
     maxConnectionsPerIp: intVar(env, 'PARLEY_MAX_CONNECTIONS_PER_IP', 50, problems, 0, 1_000_000) ?? 50,
+    tarpitMs: intVar(env, 'PARLEY_TARPIT_MS', 1000, problems, 0, 10_000) ?? 1000,
     metricsToken: env.PARLEY_METRICS_TOKEN || undefined,
     advisoryPrefix: env.PARLEY_ADVISORY_PREFIX || 'PARLEY',
     osvPrefixRegistered:

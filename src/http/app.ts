@@ -18,6 +18,7 @@ import { registerActor, cookieSettings } from './plugins/actor.ts';
 import { registerAuditIp } from './plugins/audit-ip.ts';
 import { registerInputGuard } from './plugins/input-guard.ts';
 import { registerConnectionLimits, TIMEOUT_OPTIONS } from './plugins/connection-limits.ts';
+import { registerTarpit } from './plugins/tarpit.ts';
 import { registerEarlyLimits } from './plugins/rate-limits.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { loggerOptions, registerRequestIds, requestIdOptions } from './plugins/logging.ts';
@@ -60,6 +61,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     maxPerAddress: config.maxConnectionsPerIp,
     behindProxy: config.trustProxy,
   });
+  // Addresses that keep asking after being refused wait for each further refusal (plugins/tarpit.ts).
+  registerTarpit(app, { delayMs: config.tarpitMs, drain: opts.drain });
   // First of the hooks: every answer carries its request id and is counted, and a Prometheus
   // scrape skips the session lookup.
   registerRequestIds(app);

@@ -183,6 +183,27 @@ for (const dialect of dialects()) {
       assert.deepEqual(answers.sort(), ['429', '429', '429', 'ok', 'ok']);
     });
 
+    test('many bursts at once: a check that read before a commit still counts that report', async () => {
+      // Commits and count queries of 12 reporters interleave on the pool; a check whose query read the
+      // table before another report's commit, and returned after it, once missed that report.
+      const rounds = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          Promise.all(
+            Array.from({ length: 6 }, () =>
+              t.services.cases
+                .submitReport(slug, reportInput({ reporterEmail: `wave-${i}@example.org` }), 'api')
+                .then(
+                  () => 'ok',
+                  (e) => (e instanceof TooManyRequestsError ? '429' : String(e)),
+                ),
+            ),
+          ),
+        ),
+      );
+      for (const [i, answers] of rounds.entries())
+        assert.deepEqual(answers.sort(), ['429', '429', '429', '429', 'ok', 'ok'], `reporter ${i}`);
+    });
+
     test('reporter messages per case per 10 minutes, API and page', async () => {
       const c = await t.services.cases.submitReport(slug, reportInput({ reporterEmail: null }), 'api');
       for (const body of ['first', 'second']) {

@@ -42,9 +42,28 @@ export function retryWords(at: number, now: number): string {
   return `${when} (at ${hhmm} UTC)`;
 }
 
+/** A report that passed the check and is being written; `releasedAt` once its commit is done. */
+interface Reservation {
+  releasedAt?: number;
+}
+
+/** One reporter's reports being written, and the checks whose count query is under way. */
+interface ReporterState {
+  reservations: Set<Reservation>;
+  checks: Set<number>;
+}
+
 export class ReporterLimits {
-  /** Reports accepted but not yet committed (the batched writer is still on them), per reporter. */
-  private readonly pending = new Map<string, number>();
+  /**
+   * Per reporter: reports accepted but perhaps not yet visible to a count query. A reservation counts
+   * for every check whose query began before it was released: such a query may have read the table
+   * before the report was committed. Counting only unreleased ones let a check whose query began
+   * before a commit, and ended after the release, miss that report (a burst of 5 with a limit of 2 let
+   * 3 through on PostgreSQL).
+   */
+  private readonly reporters = new Map<string, ReporterState>();
+  /** Orders query starts and releases. */
+  private seq = 0;
 
   constructor(private readonly deps: ServiceDeps) {}
 
@@ -65,10 +84,21 @@ export class ReporterLimits {
     const nowMs = this.deps.clock.now().getTime();
     const windowMs = reportsPerDay ? DAY : HOUR;
     const cap = Math.max(reportsPerDay, reportsPerHour) + 1;
-    const times = await triage.reportTimesOf(this.deps.db, who, iso(new Date(nowMs - windowMs)), cap);
-    // Read after the query and set below without an await between: concurrent requests see each
-    // other. (A report committed while the query ran may count twice for a moment: errs on caution.)
-    const extra = this.pending.get(key) ?? 0;
+    const state = this.stateOf(key);
+    const started = ++this.seq;
+    state.checks.add(started);
+    let times: string[];
+    // Counted before this check stops being one (below), and the report reserved after the limits
+    // without an await between: concurrent checks see each other. A report committed while the query
+    // ran may count twice for a moment: errs on caution.
+    let extra = 0;
+    try {
+      times = await triage.reportTimesOf(this.deps.db, who, iso(new Date(nowMs - windowMs)), cap);
+      for (const r of state.reservations) if (r.releasedAt === undefined || r.releasedAt > started) extra++;
+    } finally {
+      state.checks.delete(started);
+      this.forget(key, state);
+    }
     const hourAgo = nowMs - HOUR;
     const lastHour = times.filter((t) => Date.parse(t) >= hourAgo);
     if (reportsPerHour && lastHour.length + extra >= reportsPerHour) {
@@ -87,15 +117,29 @@ export class ReporterLimits {
         nowMs,
       );
     }
-    this.pending.set(key, extra + 1);
-    let released = false;
+    const reservation: Reservation = {};
+    const mine = this.stateOf(key);
+    mine.reservations.add(reservation);
     return () => {
-      if (released) return;
-      released = true;
-      const n = (this.pending.get(key) ?? 1) - 1;
-      if (n > 0) this.pending.set(key, n);
-      else this.pending.delete(key);
+      if (reservation.releasedAt !== undefined) return;
+      reservation.releasedAt = ++this.seq;
+      this.forget(key, mine);
     };
+  }
+
+  private stateOf(key: string): ReporterState {
+    let state = this.reporters.get(key);
+    if (!state) this.reporters.set(key, (state = { reservations: new Set(), checks: new Set() }));
+    return state;
+  }
+
+  /** Drops released reservations no running check can still need, and the reporter once idle. */
+  private forget(key: string, state: ReporterState): void {
+    const oldestCheck = Math.min(...state.checks);
+    for (const r of state.reservations)
+      if (r.releasedAt !== undefined && r.releasedAt < oldestCheck) state.reservations.delete(r);
+    if (!state.reservations.size && !state.checks.size && this.reporters.get(key) === state)
+      this.reporters.delete(key);
   }
 
   /** Checks a reporter's new message on a case against the per-case limit. */
