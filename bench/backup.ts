@@ -19,6 +19,7 @@ import {
 } from '../src/services/backup/backup.service.ts';
 import type { BackupKind } from '../src/storage/backup/backup-format.ts';
 import { machine, writeSection } from './report-doc.ts';
+import { benchCaseRow, text } from './bench-cases.ts';
 
 const DOC = path.resolve('docs/benchmarks.md');
 const HEADING = '## Backup and restore';
@@ -30,7 +31,6 @@ const ATTACHMENT_BYTES = 16 * 1024;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-backup-'));
 const keyFile = path.join(root, 'secret.key');
 const ring = KeyRing.load(keyFile);
-const text = (n: number) => crypto.randomBytes(n).toString('base64').slice(0, n);
 
 interface Instance {
   loc: InstanceLocation;
@@ -88,34 +88,9 @@ async function seed(db: DatabaseHandle['db']): Promise<void> {
     })
     .execute();
   for (let start = 0; start < CASES; start += 200) {
-    const rows = Array.from({ length: Math.min(200, CASES - start) }, (_, j) => {
-      const i = start + j;
-      return {
-        id: crypto.randomUUID(),
-        project_id: projectId,
-        number: i + 1,
-        key: `BENCH-${i + 1}`,
-        title: text(70),
-        description: text(2000),
-        steps_to_reproduce: text(800),
-        impact: text(300),
-        affected_versions: '>= 1.2.0, < 1.4.3',
-        suggested_fix: text(400),
-        reporter_email: 'r@example.org',
-        reporter_user_id: null,
-        reporter_token_hash: crypto.randomBytes(32).toString('hex'),
-        credit_preference: 'name',
-        credit_name: 'A. Finder',
-        channel: 'api',
-        state: 'new',
-        needs_info: 0,
-        created_at: now,
-        updated_at: now,
-        version_status: null,
-        scope_category: null,
-        next_due_at: null,
-      };
-    });
+    const rows = Array.from({ length: Math.min(200, CASES - start) }, (_, j) =>
+      benchCaseRow(projectId, start + j + 1, now),
+    );
     await insertCases(db, rows);
     await db.transaction().execute(async (trx) => {
       for (const [j, c] of rows.entries()) {

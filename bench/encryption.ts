@@ -19,6 +19,7 @@ import { columnAad, openValue, sealBlob, sealText } from '../src/storage/encrypt
 import { sealRow } from '../src/storage/encryption/encryption-plugin.ts';
 import { insertCases, insertMessage } from '../src/storage/repositories/case.repository.ts';
 import { writeSection } from './report-doc.ts';
+import { benchCaseRow, text } from './bench-cases.ts';
 
 const DOC = path.resolve('docs/benchmarks.md');
 const HEADING = '## Encryption at rest';
@@ -43,7 +44,6 @@ async function timeIt(rounds: number, fn: () => unknown): Promise<number> {
 
 const ring = KeyRing.ofKeys(crypto.randomBytes(32), [newDataKey([])]);
 const key = ring.current();
-const text = (n: number) => crypto.randomBytes(n).toString('base64').slice(0, n);
 
 /** Seal and open ops per second and MB/s for a value of `bytes`. */
 async function cipherRate(bytes: number, blob: boolean) {
@@ -113,31 +113,7 @@ async function store(dialect: Dialect, encrypted: boolean): Promise<Store> {
     .where('slug', '=', project.slug)
     .executeTakeFirstOrThrow())!.id;
   const now = new Date().toISOString();
-  const rows = Array.from({ length: CASES }, (_, i) => ({
-    id: cryptoRandom.uuid(),
-    project_id: projectId,
-    number: i + 1,
-    key: `BENCH-${i + 1}`,
-    title: text(70),
-    description: text(2000),
-    steps_to_reproduce: text(800),
-    impact: text(300),
-    affected_versions: '>= 1.2.0, < 1.4.3',
-    suggested_fix: text(400),
-    reporter_email: 'r@example.org',
-    reporter_user_id: null,
-    reporter_token_hash: crypto.randomBytes(32).toString('hex'),
-    credit_preference: 'name',
-    credit_name: 'A. Finder',
-    channel: 'api',
-    state: 'new',
-    needs_info: 0,
-    created_at: now,
-    updated_at: now,
-    version_status: null,
-    scope_category: null,
-    next_due_at: null,
-  }));
+  const rows = Array.from({ length: CASES }, (_, i) => benchCaseRow(projectId, i + 1, now));
   for (let i = 0; i < rows.length; i += 200) await insertCases(handle.db, rows.slice(i, i + 200));
   await handle.db.updateTable('projects').set({ last_case_number: CASES }).execute();
   const viewed = rows[CASES - 1]!;
@@ -233,14 +209,16 @@ for (const s of sizes) {
 }
 
 /** One report as intake writes it: the case row and its first timeline entry, every text field sealed. */
+const { title, description, steps_to_reproduce, impact, affected_versions, suggested_fix, credit_name } =
+  benchCaseRow('bench', 1, '');
 const reportRow = {
-  title: text(70),
-  description: text(2000),
-  steps_to_reproduce: text(800),
-  impact: text(300),
-  affected_versions: '>= 1.2.0, < 1.4.3',
-  suggested_fix: text(400),
-  credit_name: 'A. Finder',
+  title,
+  description,
+  steps_to_reproduce,
+  impact,
+  affected_versions,
+  suggested_fix,
+  credit_name,
 };
 const sealedRow = sealRow(ring, 'cases', reportRow);
 const reportSeal = await timeIt(5, () => {
